@@ -1,0 +1,5 @@
+"""`python -m plandata` runs the CLI."""
+
+from plandata.cli import main
+
+raise SystemExit(main())

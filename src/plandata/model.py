@@ -1,0 +1,169 @@
+"""Plain dataclasses passed between the pipeline stages.
+
+Every stage is a pure function from these to these: ingest makes
+`RawDocument`, normalise makes `NormalisedDocument`, parse makes `Measure`,
+the extractors make `Indicator` and `TaskAssignment`, assemble turns them all
+into table rows.  Offsets named `start`/`end` index the *normalised* text;
+`raw_start`/`raw_end` index the decoded raw file (characters, not bytes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """One file of raw/ as read from disk, with its manifest row."""
+
+    document_id: str
+    source_file: str
+    sha256: str
+    encoding: str
+    raw_text: str
+    manifest: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MappedText:
+    """Normalised text plus, for every character, its offset in the raw text.
+
+    `raw_offsets` has one entry per character of `text` and one more for the
+    end, so that `raw_span(s, e)` works for empty and final spans alike.
+    """
+
+    text: str
+    raw_offsets: tuple[int, ...]
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """Raw `(start, end)` covering normalised `text[start:end]`."""
+        if end <= start:
+            at = self.raw_offsets[start]
+            return at, at
+        return self.raw_offsets[start], self.raw_offsets[end - 1] + 1
+
+
+@dataclass(frozen=True)
+class NormalisedDocument:
+    """A document after normalisation: clean simplified text with an offset map."""
+
+    raw: RawDocument
+    mapped: MappedText
+    script: str  # script of the raw text: zh-Hans or zh-Hant
+    removed: tuple[str, ...] = ()  # ids of noise rules that fired, for the build summary
+
+    @property
+    def document_id(self) -> str:
+        return self.raw.document_id
+
+    @property
+    def text(self) -> str:
+        return self.mapped.text
+
+
+@dataclass(frozen=True)
+class TableCell:
+    """One cell of a table row that became a measure (header as written)."""
+
+    header: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One measure (a heading, item or titled paragraph) of a plan."""
+
+    measure_id: str
+    document_id: str
+    parent_id: str | None
+    level: int
+    kind: str
+    label: str | None
+    ordinal: int
+    sequence: int
+    title: str
+    text: str
+    start: int
+    end: int
+    raw_start: int
+    raw_end: int
+    # For rows of task-decomposition tables: every cell with its column header,
+    # so that extractors can read e.g. the 责任单位 column.  Empty otherwise.
+    cells: tuple[TableCell, ...] = ()
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One quantitative target stated in a measure."""
+
+    indicator_id: str
+    measure_id: str
+    document_id: str
+    quote: str
+    metric: str | None
+    comparator: str
+    comparator_word: str | None
+    value: float | None
+    value_min: float | None
+    value_max: float | None
+    unit: str | None
+    value_normalised: float | None
+    value_min_normalised: float | None
+    value_max_normalised: float | None
+    unit_normalised: str | None
+    target_year: int | None
+    target_year_source: str | None  # stated | inferred | None
+    baseline_value: float | None
+    baseline_year: int | None
+    attribute: str | None  # 约束性 -> binding, 预期性 -> expected
+    kind: str  # target | achievement
+    start: int
+    end: int
+    raw_start: int
+    raw_end: int
+
+
+@dataclass(frozen=True)
+class Agency:
+    """A responsible body, from the registry or seen in a task-division list."""
+
+    agency_id: str
+    name_zh: str
+    name_en: str | None
+    name_en_status: str | None  # official | secondary | constructed
+    name_en_source: str | None
+    short_forms: tuple[str, ...]
+    admin_level: str | None
+    jurisdiction: str | None
+    type: str | None
+    in_registry: bool = True
+
+
+@dataclass(frozen=True)
+class TaskAssignment:
+    """A link between a measure and an agency named for it."""
+
+    measure_id: str
+    agency_id: str
+    name_in_text: str
+    position: int
+    relation: str  # assigned | lead | support | mentioned
+    start: int
+    end: int
+    raw_start: int
+    raw_end: int
+
+
+@dataclass
+class DocumentResult:
+    """Everything extracted from one document: the unit of parallel work."""
+
+    document: NormalisedDocument
+    metadata: dict[str, object]
+    measures: list[Measure]
+    indicators: list[Indicator]
+    assignments: list[TaskAssignment]
+    agencies: list[Agency]
+    warnings: list[str] = field(default_factory=list)

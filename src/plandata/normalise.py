@@ -1,0 +1,170 @@
+"""Stage 2: normalise raw text, keeping a map back to raw offsets.
+
+Steps, in this order (each keeps the offset map exact):
+
+1. line endings: CRLF and CR become LF; a byte-order mark is dropped;
+2. pinyin glosses scraped from annotated web pages (`北(bei)京(jing)(jing)`,
+   `設(shè)`) are removed, but only in documents dense with them, so a real
+   parenthesis such as `(steam)` in an ordinary document is never touched;
+3. full-width ASCII forms and the ideographic space fold to half-width;
+4. traditional characters become simplified with OpenCC `t2s`;
+5. noise rules from `data/noise.csv` (spam, site chrome, footers) fire;
+6. spaces at line ends and blank lines go.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import lru_cache
+
+from plandata.lexicon import NoiseRule, load_noise_rules
+from plandata.model import MappedText, NormalisedDocument, RawDocument
+
+OPENCC_CONFIG = "t2s"
+
+# A gloss is a run of lowercase pinyin (tone marks allowed) in ASCII parentheses
+# straight after a Han character; scraped pages repeat it, `(jing)(jing)`.
+PINYIN_SYLLABLE = r"\((?:[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹḿ]{1,7})\)"
+PINYIN_GLOSS_RE = re.compile(rf"(?<=[\u3400-\u9fff])(?:{PINYIN_SYLLABLE})+")
+# Below this many glosses per 1,000 characters a document is not glossed.
+PINYIN_MIN_DENSITY = 5.0
+# Share of Han characters that t2s changes above which a text is traditional.
+TRADITIONAL_MIN_SHARE = 0.03
+
+_WIDTH_TABLE = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_HAN_RE = re.compile(r"[\u3400-\u9fff]")
+
+
+def identity_map(text: str) -> MappedText:
+    """The raw text mapped onto itself."""
+    return MappedText(text, tuple(range(len(text) + 1)))
+
+
+def substitute(mt: MappedText, pattern: re.Pattern[str], repl: str | Callable[[re.Match[str]], str]) -> MappedText:
+    """`re.sub` over mapped text.
+
+    A replacement as long as its match maps character for character; any
+    other replacement maps every new character to the start of its match.
+    """
+    text, offsets = mt.text, mt.raw_offsets
+    out: list[str] = []
+    out_offsets: list[int] = []
+    pos = 0
+    for match in pattern.finditer(text):
+        s, e = match.span()
+        out.append(text[pos:s])
+        out_offsets.extend(offsets[pos:s])
+        new = repl if isinstance(repl, str) else repl(match)
+        out.append(new)
+        if len(new) == e - s:
+            out_offsets.extend(offsets[s:e])
+        else:
+            out_offsets.extend([offsets[s]] * len(new))
+        pos = e
+    if pos == 0 and not out:
+        return mt
+    out.append(text[pos:])
+    out_offsets.extend(offsets[pos:])
+    return MappedText("".join(out), tuple(out_offsets))
+
+
+def translate_same_length(mt: MappedText, convert: Callable[[str], str]) -> MappedText:
+    """Apply a per-character conversion line by line, keeping the map.
+
+    Lines whose conversion changes length (rare phrase rules) are converted
+    character by character instead so that the map stays exact.
+    """
+    lines = mt.text.split("\n")
+    converted = []
+    for line in lines:
+        new = convert(line)
+        if len(new) != len(line):
+            new = "".join(c2 if len(c2 := convert(c)) == 1 else c for c in line)
+        converted.append(new)
+    return MappedText("\n".join(converted), mt.raw_offsets)
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> Callable[[str], str]:
+    import opencc
+
+    return opencc.OpenCC(OPENCC_CONFIG).convert
+
+
+def opencc_version() -> str:
+    """Version of the OpenCC binding used for `t2s`, for the package metadata."""
+    from importlib.metadata import version
+
+    return version("opencc")
+
+
+def detect_script(text: str) -> str:
+    """`zh-Hant` when t2s would change a noticeable share of Han characters."""
+    han = _HAN_RE.findall(text[:20000])
+    if not han:
+        return "zh-Hans"
+    sample = "".join(han)
+    changed = sum(a != b for a, b in zip(sample, _t2s()(sample), strict=False))
+    return "zh-Hant" if changed / len(han) >= TRADITIONAL_MIN_SHARE else "zh-Hans"
+
+
+def _strip_glosses(mt: MappedText) -> MappedText:
+    count = len(PINYIN_GLOSS_RE.findall(mt.text))
+    if not mt.text or count * 1000 / len(mt.text) < PINYIN_MIN_DENSITY:
+        return mt
+    return substitute(mt, PINYIN_GLOSS_RE, "")
+
+
+def _apply_noise(mt: MappedText, rules: tuple[NoiseRule, ...]) -> tuple[MappedText, list[str]]:
+    fired: list[str] = []
+    for rule in rules:
+        if rule.action == "delete":
+            new = substitute(mt, rule.regex, "")
+            if new is not mt:
+                fired.append(rule.rule_id)
+            mt = new
+    cut_at = len(mt.text)
+    drop: list[tuple[int, int]] = []
+    pos = 0
+    for line in mt.text.split("\n"):
+        line_start, line_end = pos, pos + len(line)
+        pos = line_end + 1
+        stripped = line.strip()
+        for rule in rules:
+            if rule.action == "delete" or not rule.regex.search(stripped):
+                continue
+            fired.append(rule.rule_id)
+            if rule.action == "cut_rest":
+                cut_at = min(cut_at, line_start)
+            else:
+                drop.append((line_start, min(line_end + 1, len(mt.text))))
+        if cut_at < len(mt.text):
+            break
+    keep = [i for i in range(cut_at) if not any(s <= i < e for s, e in drop)]
+    text = "".join(mt.text[i] for i in keep)
+    offsets = [mt.raw_offsets[i] for i in keep] + [mt.raw_offsets[cut_at]]
+    return MappedText(text, tuple(offsets)), fired
+
+
+_LINE_EDGE_SPACE_RE = re.compile(r"[ \t\u00a0]+(?=\n)|(?<=\n)[ \t\u00a0]+|^[ \t\u00a0]+|[ \t\u00a0]+$")
+_BLANK_LINES_RE = re.compile(r"\n{2,}")
+_LEADING_NEWLINES_RE = re.compile(r"^\n+|\n+$")
+
+
+def normalise(raw: RawDocument, rules: tuple[NoiseRule, ...] | None = None) -> NormalisedDocument:
+    """Normalise one raw document (see the module docstring for the steps)."""
+    rules = load_noise_rules() if rules is None else rules
+    mt = identity_map(raw.raw_text)
+    mt = substitute(mt, re.compile(r"\ufeff"), "")
+    mt = substitute(mt, re.compile(r"\r\n?"), "\n")
+    mt = _strip_glosses(mt)
+    mt = MappedText(mt.text.translate(_WIDTH_TABLE), mt.raw_offsets)
+    script = detect_script(mt.text)
+    if script == "zh-Hant":
+        mt = translate_same_length(mt, _t2s())
+    mt, fired = _apply_noise(mt, rules)
+    mt = substitute(mt, _LINE_EDGE_SPACE_RE, "")
+    mt = substitute(mt, _BLANK_LINES_RE, "\n")
+    mt = substitute(mt, _LEADING_NEWLINES_RE, "")
+    return NormalisedDocument(raw=raw, mapped=mt, script=script, removed=tuple(dict.fromkeys(fired)))

@@ -1,0 +1,105 @@
+"""The `datapackage.json` descriptor: package metadata and one resource per file.
+
+Names are ASCII snake_case; Chinese appears only in titles and descriptions.
+`created` is the release date of the version, never the build time, so that
+rebuilds are byte-identical.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from plandata import RELEASE_DATE
+from plandata.tables import TABLES, Table, table_schema
+
+PACKAGE_NAME = "plandata_education_plans"
+PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
+LICENSES = [
+    {
+        "name": "CC-BY-4.0",
+        "title": "Creative Commons Attribution 4.0 (the extracted data and its documentation)",
+        "path": "https://creativecommons.org/licenses/by/4.0/",
+    },
+    {
+        "name": "MIT",
+        "title": "MIT License (the plandata code)",
+        "path": "https://opensource.org/licenses/MIT",
+    },
+]
+SOURCES_NOTE = (
+    "The source texts are official documents of Chinese government bodies, obtained from web pages that "
+    "republished them. Under Article 5 of the Copyright Law of the PRC, laws, regulations and other official "
+    "documents of a legislative, administrative or judicial nature are not protected by copyright; the web "
+    "pages' own additions (leads, footers) are removed and not redistributed as data."
+)
+
+
+FileStats = dict[str, tuple[int, str]]  # path -> (bytes, sha256)
+
+
+def _csv_resource(table: Table, stats: FileStats) -> dict[str, Any]:
+    path = f"data/{table.name}.csv"
+    return {
+        "name": table.name,
+        "type": "table",
+        "path": path,
+        "scheme": "file",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "title": table.title,
+        "description": table.description,
+        "bytes": stats[path][0],
+        "hash": f"sha256:{stats[path][1]}",
+        "dialect": {"header": True, "delimiter": ",", "lineTerminator": "\n", "quoteChar": '"'},
+        "schema": table_schema(table),
+    }
+
+
+def _parquet_resource(table: Table, stats: FileStats) -> dict[str, Any]:
+    # A "file" resource: frictionless 5.21 misreads nullable Parquet integers,
+    # so it checks only size and hash here; `plandata validate` checks the
+    # Parquet schema and rows with pyarrow.
+    path = f"data/{table.name}.parquet"
+    return {
+        "name": f"{table.name}_parquet",
+        "type": "file",
+        "path": path,
+        "scheme": "file",
+        "format": "parquet",
+        "mediatype": "application/vnd.apache.parquet",
+        "title": f"{table.title} (Parquet)",
+        "description": f"The rows of `{table.name}`, typed, as Parquet; its schema is the `{table.name}` resource's.",
+        "bytes": stats[path][0],
+        "hash": f"sha256:{stats[path][1]}",
+    }
+
+
+def package_descriptor(
+    tables: dict[str, list[dict[str, Any]]], metadata: dict[str, Any], version: str, stats: FileStats
+) -> dict[str, Any]:
+    """The descriptor for the tables; `metadata` carries tool versions, `stats` file sizes and hashes."""
+    resources = [_csv_resource(t, stats) for t in TABLES] + [_parquet_resource(t, stats) for t in TABLES]
+    sources = [
+        {"title": d["title"] or d["source_file"], "path": f"raw/{d['source_file']}", "sha256": d["sha256"]}
+        for d in tables["documents"]
+    ]
+    return {
+        "$schema": PROFILE,
+        "name": PACKAGE_NAME,
+        "title": "plandata: 地方教育规划的措施、指标与责任单位 (measures, indicators and agencies of Chinese local education plans)",
+        "description": (
+            "Measures, quantitative indicators and responsible agencies extracted from Chinese local education "
+            "plans (district and city 十四五 plans, municipal implementation plans), with exact quotes and "
+            "character offsets back into the source files. " + SOURCES_NOTE
+        ),
+        "version": version,
+        "created": f"{RELEASE_DATE}T00:00:00Z",
+        "homepage": "https://github.com/plandata/plandata",
+        "keywords": ["education", "China", "policy", "five-year plan", "十四五", "教育规划"],
+        "licenses": LICENSES,
+        "sources": sources,
+        "contributors": [{"title": "plandata developers", "roles": ["creator"]}],
+        "resources": resources,
+        "plandata": metadata,
+    }
