@@ -23,6 +23,7 @@ from plandata.metadata import document_metadata
 from plandata.model import DocumentResult, RawDocument
 from plandata.normalise import OPENCC_CONFIG, normalise, opencc_version
 from plandata.publish import swap_into_place
+from plandata.runner import Progress, process_all
 from plandata.validate import Report, validate_package
 from plandata.write import write_package
 
@@ -62,17 +63,30 @@ def package_metadata() -> dict[str, object]:
     }
 
 
-def build_tables(raw_dir: Path) -> tuple[Tables, list[DocumentResult], list[str]]:
+@dataclass(frozen=True)
+class BuildOptions:
+    """How to run a build: parallelism, engine and progress reporting."""
+
+    jobs: int = 1
+    engine: str = "local"  # local | dask
+    scheduler: str | None = None  # dask.distributed scheduler address
+    progress: Progress | None = None
+
+
+def build_tables(raw_dir: Path, options: BuildOptions | None = None) -> tuple[Tables, list[DocumentResult], list[str]]:
     """Tables of every document in `raw_dir`, with per-document results and warnings."""
+    options = options or BuildOptions()
     corpus = ingest(raw_dir)
-    results = [process_document(raw) for raw in corpus.documents]
+    results = process_all(
+        corpus.documents, process_document, options.jobs, options.engine, options.scheduler, options.progress
+    )
     warnings = corpus.warnings + [w for r in results for w in r.warnings]
     return assemble(results), results, warnings
 
 
-def build(raw_dir: Path, out_dir: Path) -> BuildSummary:
+def build(raw_dir: Path, out_dir: Path, options: BuildOptions | None = None) -> BuildSummary:
     """Build, validate and publish the package from `raw_dir` into `out_dir`."""
-    tables, _results, warnings = build_tables(raw_dir)
+    tables, _results, warnings = build_tables(raw_dir, options)
     out_dir = out_dir.absolute()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
