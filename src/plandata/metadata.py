@@ -21,8 +21,10 @@ FIVE_YEAR_PLANS = {
     "十五五": (2026, 2030),
 }
 TITLE_PERIOD_RE = re.compile(r"[(（]?((?:19|20)\d{2})\s*[—–\-~至到]\s*((?:19|20)\d{2})年?[)）]?")
-# Jurisdiction at the start of a title, with the level its suffix implies.
-JURISDICTION_RE = re.compile(r"^(?:中共)?(?P<name>[\u4e00-\u9fff]{1,8}?(?P<suffix>省|自治区|市|区|县|旗))")
+# Place names chained at the start of a title (杭州市临平区): the last is the
+# issuing jurisdiction, its suffix gives the level.
+JURISDICTION_RE = re.compile(r"(?P<name>[\u4e00-\u9fff]{1,7}?(?P<suffix>省|自治区|市|区|县|旗))")
+TITLE_ISSUER_PREFIXES = ("中共",)
 SUFFIX_LEVELS = {"省": "province", "自治区": "province", "市": None, "区": "district", "县": "county", "旗": "county"}
 MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
 
@@ -63,7 +65,8 @@ def _infer_from_title(title: str) -> dict[str, object]:
             if name in title:
                 start, end = first, last
     jurisdiction = level = None
-    if m := JURISDICTION_RE.match(title):
-        jurisdiction = m.group("name")
+    pos = len(next((p for p in TITLE_ISSUER_PREFIXES if title.startswith(p)), ""))
+    while m := JURISDICTION_RE.match(title, pos):
+        jurisdiction, pos = m.group("name"), m.end()
         level = "municipality" if jurisdiction in MUNICIPALITIES else SUFFIX_LEVELS[m.group("suffix")]
     return {"jurisdiction": jurisdiction, "admin_level": level, "plan_period_start": start, "plan_period_end": end}
