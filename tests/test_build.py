@@ -40,8 +40,9 @@ def test_package_is_valid(built: Path) -> None:
 
 def test_frictionless_cli_accepts_package(built: Path) -> None:
     frictionless = Path(sys.executable).with_name("frictionless")
-    result = subprocess.run([str(frictionless), "validate", str(built / "datapackage.json")],
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [str(frictionless), "validate", str(built / "datapackage.json")], capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stdout[-2000:]
 
 
@@ -109,8 +110,7 @@ def test_document_without_manifest_row_builds_with_warning(tmp_path: Path, capsy
     ("setup", "message"),
     [
         (lambda raw: None, "no source documents"),
-        (lambda raw: (raw / "bad.txt").write_bytes("建设学校".encode() + b"\x80\xff"),
-         "bad.txt: byte"),
+        (lambda raw: (raw / "bad.txt").write_bytes("建设学校".encode() + b"\x80\xff"), "bad.txt: byte"),
     ],
     ids=["empty-folder", "undecodable-file"],
 )

@@ -31,8 +31,13 @@ def test_inferred_from_title(title, jurisdiction, level, start, end) -> None:
 
 
 def test_manifest_wins_over_inference() -> None:
-    manifest = {"title": "某区教育规划", "jurisdiction": "某区", "admin_level": "district",
-                "plan_period_start": "2021", "plan_period_end": "2025"}
+    manifest = {
+        "title": "某区教育规划",
+        "jurisdiction": "某区",
+        "admin_level": "district",
+        "plan_period_start": "2021",
+        "plan_period_end": "2025",
+    }
     meta = document_metadata(_doc(manifest), "北京市“十三五”规划")
     assert meta["title"] == "某区教育规划" and meta["title_source"] == "manifest"
     assert (meta["jurisdiction"], meta["plan_period_end"]) == ("某区", 2025)

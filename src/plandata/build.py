@@ -57,7 +57,12 @@ def package_metadata() -> dict[str, object]:
     return {
         "builder": {"name": "plandata", "version": __version__},
         "normalisation": {
-            "script_conversion": {"tool": "OpenCC", "package": "opencc", "version": opencc_version(), "config": OPENCC_CONFIG},
+            "script_conversion": {
+                "tool": "OpenCC",
+                "package": "opencc",
+                "version": opencc_version(),
+                "config": OPENCC_CONFIG,
+            },
             "noise_rules": "src/plandata/data/noise.csv",
         },
     }

@@ -25,7 +25,8 @@ def _build(args: argparse.Namespace) -> int:
         for warning in summary.warnings:
             print(f"  warning: {warning}")
         if summary.unknown_agencies:
-            print(f"  agencies not in the registry ({len(summary.unknown_agencies)}): " + "、".join(summary.unknown_agencies))
+            unknown = summary.unknown_agencies
+            print(f"  agencies not in the registry ({len(unknown)}): " + "、".join(unknown))
     return 0
 
 

@@ -165,5 +165,7 @@ def ingest(raw_dir: Path) -> RawCorpus:
     ids = [d.document_id for d in corpus.documents]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
-        raise InputError(f"{raw_dir}: two files give the same document_id {dupes[0]!r}; set document_id in {MANIFEST_NAME}")
+        raise InputError(
+            f"{raw_dir}: two files give the same document_id {dupes[0]!r}; set document_id in {MANIFEST_NAME}"
+        )
     return corpus

@@ -53,7 +53,9 @@ class NoiseRule:
 def load_noise_rules() -> tuple[NoiseRule, ...]:
     """The noise table `data/noise.csv`, compiled."""
     rules = []
-    for line, row in enumerate(read_table("noise.csv", ("rule_id", "action", "pattern", "is_regex", "seen_in"), "rule_id"), 2):
+    for line, row in enumerate(
+        read_table("noise.csv", ("rule_id", "action", "pattern", "is_regex", "seen_in"), "rule_id"), 2
+    ):
         if row["action"] not in NOISE_ACTIONS:
             raise RuleTableError(f"data/noise.csv, line {line}: action must be one of {NOISE_ACTIONS}")
         pattern = row["pattern"] if row["is_regex"] == "true" else re.escape(row["pattern"])

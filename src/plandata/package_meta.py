@@ -13,6 +13,9 @@ from plandata import RELEASE_DATE
 from plandata.tables import TABLES, Table, table_schema
 
 PACKAGE_NAME = "plandata_education_plans"
+PACKAGE_TITLE = (
+    "plandata: 地方教育规划的措施、指标与责任单位 (measures, indicators and agencies of Chinese local education plans)"
+)
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 LICENSES = [
     {
@@ -87,7 +90,7 @@ def package_descriptor(
     return {
         "$schema": PROFILE,
         "name": PACKAGE_NAME,
-        "title": "plandata: 地方教育规划的措施、指标与责任单位 (measures, indicators and agencies of Chinese local education plans)",
+        "title": PACKAGE_TITLE,
         "description": (
             "Measures, quantitative indicators and responsible agencies extracted from Chinese local education "
             "plans (district and city 十四五 plans, municipal implementation plans), with exact quotes and "

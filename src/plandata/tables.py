@@ -15,7 +15,18 @@ from typing import Any
 import pyarrow as pa
 
 COMPARATORS = ("eq", "gt", "gte", "lt", "lte", "approx", "range")
-MEASURE_KINDS = ("chapter", "section", "part", "subpart", "item", "subitem", "point", "bullet", "paragraph", "table_row")
+MEASURE_KINDS = (
+    "chapter",
+    "section",
+    "part",
+    "subpart",
+    "item",
+    "subitem",
+    "point",
+    "bullet",
+    "paragraph",
+    "table_row",
+)
 RELATIONS = ("assigned", "lead", "support", "mentioned")
 AGENCY_TYPES = ("party_organ", "government_department", "government", "institution", "group", "other")
 NAME_EN_STATUSES = ("official", "secondary", "constructed")
@@ -70,8 +81,16 @@ def _id(name: str, what: str, example: str) -> Field:
 
 def _raw_span(what: str) -> tuple[Field, Field]:
     return (
-        Field("raw_start", "integer", f"Character offset in the decoded raw file where the {what} begins.", True, minimum=0),
-        Field("raw_end", "integer", f"Character offset in the decoded raw file just after the {what}.", True, minimum=0),
+        Field(
+            "raw_start",
+            "integer",
+            f"Character offset in the decoded raw file where the {what} begins.",
+            True,
+            minimum=0,
+        ),
+        Field(
+            "raw_end", "integer", f"Character offset in the decoded raw file just after the {what}.", True, minimum=0
+        ),
     )
 
 
@@ -80,16 +99,36 @@ DOCUMENTS = Table(
     "Documents",
     "One row per source document in raw/: provenance and curated metadata.",
     (
-        _id("document_id", "Stable id of the document: its file stem, or one set in raw/documents.csv.", "000_5bfe6dc30e6a3942"),
+        _id(
+            "document_id",
+            "Stable id of the document: its file stem, or one set in raw/documents.csv.",
+            "000_5bfe6dc30e6a3942",
+        ),
         Field("source_file", "string", "File name of the source in raw/.", True),
         Field("sha256", "string", "SHA-256 of the raw bytes of the source file.", True, pattern=r"^[0-9a-f]{64}$"),
-        Field("encoding", "string", "Encoding the raw file was decoded with.", True, enum=("utf-8", "utf-8-sig", "utf-16", "gb18030")),
-        Field("title", "string", "Title of the plan (simplified Chinese), from the manifest or its title line; empty when unknown."),
+        Field(
+            "encoding",
+            "string",
+            "Encoding the raw file was decoded with.",
+            True,
+            enum=("utf-8", "utf-8-sig", "utf-16", "gb18030"),
+        ),
+        Field(
+            "title",
+            "string",
+            "Title of the plan (simplified Chinese), from the manifest or its title line; empty when unknown.",
+        ),
         Field("title_source", "string", "Where the title comes from.", enum=("manifest", "text")),
-        Field("jurisdiction", "string", "Issuing jurisdiction in Chinese, e.g. 北京市, 海淀区; empty when the text does not say."),
+        Field(
+            "jurisdiction",
+            "string",
+            "Issuing jurisdiction in Chinese, e.g. 北京市, 海淀区; empty when the text does not say.",
+        ),
         Field("admin_level", "string", "Administrative level of the jurisdiction.", enum=ADMIN_LEVELS),
         Field("script", "string", "Script of the raw text (the tables hold simplified text).", True, enum=SCRIPTS),
-        Field("plan_period_start", "integer", "First year of the plan period, where known.", minimum=1949, maximum=2100),
+        Field(
+            "plan_period_start", "integer", "First year of the plan period, where known.", minimum=1949, maximum=2100
+        ),
         Field("plan_period_end", "integer", "Last year of the plan period, where known.", minimum=1949, maximum=2100),
         Field("source_notes", "string", "Curated notes on where the text comes from and what it covers."),
         Field("raw_chars", "integer", "Length of the decoded raw text in characters.", True, minimum=0),
@@ -102,16 +141,35 @@ MEASURES = Table(
     "Measures",
     "Headings, numbered items and titled paragraphs of each plan, with their hierarchy and source spans.",
     (
-        _id("measure_id", "Stable id: document id and the measure's place in reading order.", "004_517967f07bc3b182:m0005"),
+        _id(
+            "measure_id",
+            "Stable id: document id and the measure's place in reading order.",
+            "004_517967f07bc3b182:m0005",
+        ),
         Field("document_id", "string", "Document the measure belongs to.", True),
         Field("parent_id", "string", "Enclosing measure; empty at the top of the document."),
         Field("level", "integer", "Depth in the outline, 1 at the top.", True, minimum=1),
         Field("kind", "string", "Numbering family of the measure.", True, enum=MEASURE_KINDS),
-        Field("label", "string", "Numbering as written (normalised), e.g. (十二) or 3.; empty for unnumbered paragraphs."),
-        Field("ordinal", "integer", "Number the label stands for ((十二) is 12); for unnumbered paragraphs, the position among siblings.", True, minimum=0),
-        Field("sequence", "integer", "Position of the measure in the document's reading order, from 1.", True, minimum=1),
+        Field(
+            "label", "string", "Numbering as written (normalised), e.g. (十二) or 3.; empty for unnumbered paragraphs."
+        ),
+        Field(
+            "ordinal",
+            "integer",
+            "Number the label stands for ((十二) is 12); for unnumbered paragraphs, the position among siblings.",
+            True,
+            minimum=0,
+        ),
+        Field(
+            "sequence", "integer", "Position of the measure in the document's reading order, from 1.", True, minimum=1
+        ),
         Field("title", "string", "Title of the measure, without numbering and final 。.", True),
-        Field("text", "string", "Full normalised text of the measure (its heading line, intro or body), without the numbering.", True),
+        Field(
+            "text",
+            "string",
+            "Full normalised text of the measure (its heading line, intro or body), without the numbering.",
+            True,
+        ),
         *_raw_span("measure"),
     ),
     ("measure_id",),
@@ -126,14 +184,34 @@ INDICATORS = Table(
     "Indicators",
     "Quantitative targets (and, marked as such, past achievements) stated in the measures.",
     (
-        _id("indicator_id", "Stable id: document id and the indicator's place in reading order.", "003_e82a1150a21434f4:i0001"),
+        _id(
+            "indicator_id",
+            "Stable id: document id and the indicator's place in reading order.",
+            "003_e82a1150a21434f4:i0001",
+        ),
         Field("measure_id", "string", "Measure whose text states the indicator.", True),
         Field("document_id", "string", "Document the indicator belongs to.", True),
-        Field("kind", "string", "target: a promise of the plan; achievement: a past figure the plan reports.", True, enum=("target", "achievement")),
+        Field(
+            "kind",
+            "string",
+            "target: a promise of the plan; achievement: a past figure the plan reports.",
+            True,
+            enum=("target", "achievement"),
+        ),
         Field("quote", "string", "The clause stating the quantity, in normalised text.", True),
         Field("metric", "string", "What is counted or measured (best effort), e.g. 智慧校园覆盖率."),
-        Field("comparator", "string", "How the value bounds the target (SPEC: 以上 gte, 超过 gt, 左右 approx ...).", True, enum=COMPARATORS),
-        Field("comparator_word", "string", "The word that expressed the comparator, e.g. 以上, 不少于, 左右; empty for a plain number."),
+        Field(
+            "comparator",
+            "string",
+            "How the value bounds the target (SPEC: 以上 gte, 超过 gt, 左右 approx ...).",
+            True,
+            enum=COMPARATORS,
+        ),
+        Field(
+            "comparator_word",
+            "string",
+            "The word that expressed the comparator, e.g. 以上, 不少于, 左右; empty for a plain number.",
+        ),
         Field("value", "number", "The value, for single values."),
         Field("value_min", "number", "Lower end of a range."),
         Field("value_max", "number", "Upper end of a range."),
@@ -143,10 +221,20 @@ INDICATORS = Table(
         Field("value_max_normalised", "number", "value_max in unit_normalised."),
         Field("unit_normalised", "string", "Normalised unit: percent, CNY, count, person, m2, year ..."),
         Field("target_year", "integer", "Year by which the target is due.", minimum=1949, maximum=2100),
-        Field("target_year_source", "string", "stated: the sentence gives the year; inferred: from the plan period or a table column.", enum=("stated", "inferred")),
+        Field(
+            "target_year_source",
+            "string",
+            "stated: the sentence gives the year; inferred: from the plan period or a table column.",
+            enum=("stated", "inferred"),
+        ),
         Field("baseline_value", "number", "Base-year value, from an indicator table."),
         Field("baseline_year", "integer", "Base year, from an indicator table.", minimum=1949, maximum=2100),
-        Field("attribute", "string", "Indicator attribute from an indicator table: binding (约束性) or expected (预期性).", enum=("binding", "expected")),
+        Field(
+            "attribute",
+            "string",
+            "Indicator attribute from an indicator table: binding (约束性) or expected (预期性).",
+            enum=("binding", "expected"),
+        ),
         *_raw_span("quote"),
     ),
     ("indicator_id",),
@@ -161,10 +249,19 @@ AGENCIES = Table(
     "Agencies",
     "Responsible bodies: the curated registry entries used, and names seen in task-division lists.",
     (
-        _id("agency_id", "Stable id from the registry, or derived from jurisdiction and name for unknown names.", "bj_jw"),
+        _id(
+            "agency_id",
+            "Stable id from the registry, or derived from jurisdiction and name for unknown names.",
+            "bj_jw",
+        ),
         Field("name_zh", "string", "Full official Chinese name where known, else the name as written.", True),
         Field("name_en", "string", "English name."),
-        Field("name_en_status", "string", "official: used by the body itself; secondary: used by others; constructed: made here.", enum=NAME_EN_STATUSES),
+        Field(
+            "name_en_status",
+            "string",
+            "official: used by the body itself; secondary: used by others; constructed: made here.",
+            enum=NAME_EN_STATUSES,
+        ),
         Field("name_en_source", "string", "Where the English name comes from."),
         Field("short_forms", "string", "Short forms seen in the documents, separated by |."),
         Field("admin_level", "string", "Administrative level of the body.", enum=ADMIN_LEVELS),
@@ -184,7 +281,13 @@ MEASURE_AGENCIES = Table(
         Field("agency_id", "string", "The agency.", True),
         Field("name_in_text", "string", "The agency's name as written in the source (normalised script).", True),
         Field("position", "integer", "Order of the name among the measure's links, from 1.", True, minimum=1),
-        Field("relation", "string", "assigned: listed without a role; lead/support: the text says so; mentioned: named in the body.", True, enum=RELATIONS),
+        Field(
+            "relation",
+            "string",
+            "assigned: listed without a role; lead/support: the text says so; mentioned: named in the body.",
+            True,
+            enum=RELATIONS,
+        ),
         *_raw_span("name"),
     ),
     ("measure_id", "position"),

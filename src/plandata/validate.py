@@ -111,7 +111,8 @@ def check_parquet(table: Table, path: Path, csv_rows: int, report: Report) -> No
         report.add("parquet", f"{path.name}: {parquet.num_rows} rows, CSV has {csv_rows}")
     for f in table.fields:
         if f.required and f.name in parquet.column_names and parquet.column(f.name).null_count:
-            report.add("parquet", f"{path.name}, {f.name}: {parquet.column(f.name).null_count} nulls in a required column")
+            nulls = parquet.column(f.name).null_count
+            report.add("parquet", f"{path.name}, {f.name}: {nulls} nulls in a required column")
 
 
 def check_frictionless(descriptor: Path, report: Report) -> None:
