@@ -1,0 +1,172 @@
+"""Indicators: one case per rule of the data tables (fixtures/indicators/cases.tsv), plus ids, measures, offsets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from plandata.indicators import extract_indicators
+from plandata.model import Indicator, Measure, NormalisedDocument, RawDocument
+from plandata.normalise import normalise
+from plandata.quantities import excluded_spans
+from plandata.quantity_rules import (
+    load_achievement_cues,
+    load_comparators,
+    load_not_targets,
+    load_units,
+    load_year_forms,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures" / "indicators"
+PLAN_PERIOD_END = 2025
+COLUMNS = ("rule", "text", "value", "unit", "comparator", "word", "year", "source", "kind", "metric")
+
+
+def load_cases() -> list[dict[str, str]]:
+    """Rows of cases.tsv as dicts; `#` lines are comments, 无 means empty."""
+    cases = []
+    for line in (FIXTURES / "cases.tsv").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = line.split("\t")
+        cases.append(dict(zip(COLUMNS, cells + [""] * (len(COLUMNS) - len(cells)), strict=True)))
+    return cases
+
+
+def document(text: str) -> NormalisedDocument:
+    """A normalised one-file document of `text`."""
+    return normalise(RawDocument("t", "t.txt", "0" * 64, "utf-8", text))
+
+
+def whole_measure(doc: NormalisedDocument, start: int = 0, end: int | None = None, n: int = 1) -> Measure:
+    """A measure spanning `doc.text[start:end]`."""
+    end = len(doc.text) if end is None else end
+    raw_start, raw_end = doc.mapped.raw_span(start, end)
+    return Measure(f"t:m{n:04d}", "t", None, 1, "paragraph", None, n, n, doc.text[start:end][:10],
+                   doc.text[start:end], start, end, raw_start, raw_end)
+
+
+def run(text: str, include_achievements: bool = True) -> tuple[NormalisedDocument, list[Indicator]]:
+    doc = document(text)
+    found = extract_indicators(doc, [whole_measure(doc)], PLAN_PERIOD_END, include_achievements=include_achievements)
+    return doc, found
+
+
+def _empty(cell: str) -> str | None:
+    return None if cell in ("", "无") else cell
+
+
+@pytest.mark.parametrize("case", load_cases(), ids=lambda c: c["rule"])
+def test_case(case: dict[str, str]) -> None:
+    doc, found = run(case["text"])
+    if case["value"] == "无":
+        assert found == []
+        kind, rule_id = case["rule"].split(":", 1)
+        if kind == "not_target":  # the row's own pattern is what keeps the number out
+            assert rule_id in {r for _, _, r in excluded_spans(doc.text)}
+        return
+    assert len(found) == 1, [i.quote for i in found]
+    ind = found[0]
+    if "-" in case["value"]:
+        low, high = (float(v) for v in case["value"].split("-"))
+        assert (ind.value, ind.value_min, ind.value_max) == (None, low, high)
+    else:
+        assert (ind.value, ind.value_min, ind.value_max) == (float(case["value"]), None, None)
+    assert ind.unit == case["unit"]
+    assert (ind.comparator, ind.comparator_word) == (case["comparator"], _empty(case["word"]))
+    year = _empty(case["year"])
+    assert (ind.target_year, ind.target_year_source) == (int(year) if year else None, _empty(case["source"]))
+    assert ind.kind == case["kind"]
+    if _empty(case["metric"]):
+        assert ind.metric == case["metric"]
+    assert ind.quote == doc.text[ind.start : ind.end]
+
+
+def _covered(prefix: str) -> set[str]:
+    return {c["rule"].split(":", 1)[1] for c in load_cases() if c["rule"].startswith(prefix + ":")}
+
+
+def test_every_rule_table_entry_has_a_case() -> None:
+    assert set(load_units()) <= _covered("unit")
+    assert set(load_comparators()) <= _covered("comparator")
+    assert {r.rule_id for r in load_not_targets()} <= _covered("not_target")
+    assert {r.rule_id for r in load_year_forms()} <= _covered("year")
+    assert {r.rule_id for r in load_achievement_cues()} <= _covered("cue")
+
+
+def test_unit_cases_check_their_unit() -> None:
+    for case in load_cases():
+        if case["rule"].startswith("unit:"):
+            assert case["unit"] == case["rule"].split(":", 1)[1]
+
+
+def test_normalised_values_use_the_unit_multiplier() -> None:
+    _, (ind,) = run("全区五年投入教育经费100亿元以上。")
+    assert (ind.value_normalised, ind.unit_normalised) == (10_000_000_000, "CNY")
+    _, (ind,) = run("招聘教师200~300名。")
+    assert (ind.value_min_normalised, ind.value_max_normalised, ind.unit_normalised) == (200, 300, "person")
+
+
+def test_quote_is_the_clause_cut_at_joiners() -> None:
+    _, found = run("深化名师工程,培养20个名校长、20名名师和5个创新团队。")
+    assert [i.quote for i in found] == ["培养20个名校长", "20名名师", "5个创新团队"]
+    assert [i.metric for i in found] == ["名校长", "名师", "创新团队"]
+
+
+def test_year_carries_across_a_comma_joined_run_but_not_past_the_sentence() -> None:
+    _, found = run("到2025年,新建学校10所,改扩建学校5所。完善机制,打造品牌3个。")
+    assert [(i.value, i.target_year) for i in found] == [(10, 2025), (5, 2025), (3, None)]
+
+
+def test_achievements_are_left_out_by_default() -> None:
+    _, found = run("“十三五”期间,全区新建学校25所。到2025年,再新建学校10所。", include_achievements=False)
+    assert [(i.value, i.kind) for i in found] == [(10, "target")]
+
+
+def test_ids_follow_reading_order_and_raw_offsets_point_at_the_quote() -> None:
+    raw = "一、目标\r\n到2025年,新建学校１０所,培训教师2000人次。\r\n二、措施\r\n建设实验室30间。"
+    doc = document(raw)
+    found = extract_indicators(doc, [whole_measure(doc)], PLAN_PERIOD_END)
+    assert [i.indicator_id for i in found] == ["t:i0001", "t:i0002", "t:i0003"]
+    for ind in found:
+        assert ind.quote == doc.text[ind.start : ind.end]
+        assert raw[ind.raw_start : ind.raw_end].replace("１０", "10") == ind.quote
+
+
+def test_measure_is_the_innermost_holding_the_quote() -> None:
+    doc = document("(一)总体目标\n新建学校10所。\n(二)具体措施\n培训教师500名。")
+    text = doc.text
+    second = text.index("(二)")
+    outer = whole_measure(doc, 0, len(text), 1)
+    first_item = whole_measure(doc, 0, second - 1, 2)
+    found = extract_indicators(doc, [outer, first_item], PLAN_PERIOD_END)
+    assert [i.measure_id for i in found] == ["t:m0002", "t:m0001"]
+
+
+def test_quantities_before_the_first_measure_are_dropped() -> None:
+    doc = document("近日,十部门联合印发方案,新建学校10所。\n一、目标\n培训教师500名。")
+    start = doc.text.index("一、")
+    found = extract_indicators(doc, [whole_measure(doc, start)], PLAN_PERIOD_END)
+    assert [i.value for i in found] == [500]
+
+
+def test_plan_period_end_unknown_leaves_period_targets_with_the_periods_own_year() -> None:
+    doc = document("“十四五”时期,新建学校10所。规划期内,培训教师500名。")
+    found = extract_indicators(doc, [whole_measure(doc)], None)
+    assert [(i.target_year, i.target_year_source) for i in found] == [(2025, "inferred"), (None, None)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([c["text"] for c in load_cases()]), min_size=1, max_size=6),
+       st.sampled_from(["\n", "\r\n", ""]))
+def test_quotes_and_raw_offsets_hold_for_any_mix_of_cases(texts: list[str], joiner: str) -> None:
+    raw = joiner.join(texts)
+    doc = document(raw)
+    found = extract_indicators(doc, [whole_measure(doc)], PLAN_PERIOD_END, include_achievements=True)
+    for n, ind in enumerate(found, 1):
+        assert ind.indicator_id == f"t:i{n:04d}"
+        assert ind.quote == doc.text[ind.start : ind.end]
+        assert document(raw[ind.raw_start : ind.raw_end]).text == ind.quote

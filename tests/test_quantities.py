@@ -1,0 +1,48 @@
+"""Quantities in running text: spans, units and exclusions (property tests over the unit table)."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from plandata.quantities import counts_listed_items, excluded_spans, find_quantities
+from plandata.quantity_rules import load_units
+
+UNITS = sorted(u for u, unit in load_units().items() if not unit.needs_comparator)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=1, max_value=999_999), st.sampled_from(UNITS), st.text("的学校教师建设,。", max_size=6))
+def test_a_number_and_a_unit_make_one_quantity(n: int, unit: str, filler: str) -> None:
+    text = f"{filler}新建{n}{unit}{filler}"
+    (q,) = find_quantities(text)
+    assert (q.value, q.unit.unit, q.comparator) == (n, unit, "eq")
+    assert text[q.number_start : q.end] == f"{n}{unit}"
+
+
+def test_bare_numbers_are_not_quantities() -> None:
+    assert find_quantities("推进5g网络建设,落实教育信息化2.0行动,3.完善机制") == []
+
+
+def test_words_before_the_number_must_touch_it_unless_they_lead() -> None:
+    (q,) = find_quantities("照明达标率85%")
+    assert q.comparator == "eq"
+    (q,) = find_quantities("每校至少要配备2名校医")
+    assert (q.comparator, q.comparator_word, q.start) == ("gte", "至少", 2)
+
+
+def test_durations_in_years_need_a_comparator() -> None:
+    assert find_quantities("用3年时间,投入10年以上的学校,3-5年内完成") == []
+
+
+def test_excluded_spans_name_their_rule() -> None:
+    rules = {rule for _, _, rule in excluded_spans("贯彻《规划(2021—2025年)》和党的二十大精神")}
+    assert {"document_title", "congress", "year_range"} <= rules
+
+
+def test_a_chinese_numeral_counting_the_list_before_it_is_a_summary() -> None:
+    text = "开设语文、数学、英语三个学科的拓展课程"
+    assert counts_listed_items(text, text.index("三"), 3)
+    assert find_quantities(text) == []
+    assert [q.value for q in find_quantities("开设语文、数学、英语3个学科的拓展课程")] == [3]
+    assert [q.value for q in find_quantities("开设语文、数学、英语四个学科的拓展课程")] == [4]
