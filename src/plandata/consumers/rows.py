@@ -1,0 +1,53 @@
+"""Read a package's rows back from its Parquet files, batch by batch.
+
+The consumer files are made from the written data files, not from rows
+held in memory: the build streams documents, and a batch at a time keeps
+memory bounded by the batch, not by the corpus.  Parquet carries the
+declared types, so values come back as int, float, bool, str or None.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+
+from plandata.tables import TABLES, Table
+
+Row = dict[str, Any]
+BATCH_ROWS = 10_000
+SAMPLE_ROWS = 1_000
+
+
+def parquet_path(package_dir: Path, table: Table) -> Path:
+    """The Parquet file of a table inside a package folder."""
+    return package_dir / "data" / f"{table.name}.parquet"
+
+
+def iter_batches(package_dir: Path, table: Table, columns: list[str] | None = None) -> Iterator[list[Row]]:
+    """The rows of a table in file order, `BATCH_ROWS` at a time."""
+    parquet = pq.ParquetFile(parquet_path(package_dir, table))
+    for batch in parquet.iter_batches(batch_size=BATCH_ROWS, columns=columns):
+        yield batch.to_pylist()
+
+
+def sample_rows(package_dir: Path, table: Table, limit: int = SAMPLE_ROWS) -> list[Row]:
+    """The first `limit` rows of a table."""
+    rows: list[Row] = []
+    for batch in iter_batches(package_dir, table):
+        rows.extend(batch[: limit - len(rows)])
+        if len(rows) >= limit:
+            break
+    return rows
+
+
+def samples(package_dir: Path) -> dict[str, list[Row]]:
+    """The first rows of every table, for examples and column widths."""
+    return {t.name: sample_rows(package_dir, t) for t in TABLES}
+
+
+def row_count(package_dir: Path, table: Table) -> int:
+    """Number of rows of a table, from the Parquet footer."""
+    return pq.ParquetFile(parquet_path(package_dir, table)).metadata.num_rows

@@ -1,0 +1,137 @@
+"""The Excel workbook: one sheet per table and a data-dictionary sheet.
+
+Cells keep their types (integers and numbers as numbers, booleans as
+booleans, empty cells blank) and text is always written as a string, never
+parsed as a formula.  Text that a spreadsheet would read as a formula when
+someone edits the cell gets the "quote prefix" style, Excel's own marker for
+text typed after an apostrophe: the value stays exactly as in the data.
+The file is a function of the data files: XlsxWriter stamps every zip
+member with a fixed 1980 date and the document properties carry the
+release date.  Sheets are streamed row by row from the Parquet files.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+from plandata import RELEASE_DATE, __version__
+from plandata.consumers.datadict import DICTIONARY_COLUMNS, dictionary_rows
+from plandata.consumers.rows import iter_batches, row_count, samples
+from plandata.consumers.spreadsheet_csv import starts_formula
+from plandata.tables import TABLES, Table
+
+DICTIONARY_SHEET = "data_dictionary"
+EXCEL_MAX_CELL_CHARS = 32_767
+EXCEL_MAX_ROWS = 1_048_576
+TRUNCATION_NOTE = "…[truncated: Excel cells hold at most 32767 characters; see data/*.csv]"
+MIN_WIDTH, MAX_WIDTH = 6, 60
+
+
+def display_width(text: str) -> int:
+    """Columns `text` takes on screen: wide (CJK) characters count two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def column_width(header: str, cells: list[str]) -> int:
+    """A readable width: the widest cell or header (+2 for the filter button), clamped."""
+    widest = max([display_width(header) + 2, *(display_width(c) for c in cells)])
+    return max(MIN_WIDTH, min(MAX_WIDTH, widest))
+
+
+def fit_cell(text: str) -> str:
+    """Text cut to Excel's cell limit, saying so."""
+    if len(text) <= EXCEL_MAX_CELL_CHARS:
+        return text
+    return text[: EXCEL_MAX_CELL_CHARS - len(TRUNCATION_NOTE)] + TRUNCATION_NOTE
+
+
+class _Formats:
+    """The few cell formats the workbook uses."""
+
+    def __init__(self, book: xlsxwriter.Workbook) -> None:
+        self.header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "bottom": 1})
+        self.text_marked = book.add_format({"quote_prefix": True})
+
+
+def _write_cell(sheet: Any, row: int, col: int, field_type: str, value: Any, formats: _Formats) -> None:
+    if value is None:
+        return
+    if field_type in ("integer", "number"):
+        sheet.write_number(row, col, value)
+    elif field_type == "boolean":
+        sheet.write_boolean(row, col, value)
+    else:
+        text = fit_cell(str(value))
+        sheet.write_string(row, col, text, formats.text_marked if starts_formula(text) else None)
+
+
+def _write_sheet(
+    book: xlsxwriter.Workbook,
+    name: str,
+    columns: list[tuple[str, str]],
+    batches: Iterable[list[list[Any]]],
+    shape: tuple[list[list[Any]], int],
+    formats: _Formats,
+) -> None:
+    """A sheet with a frozen, filterable header row; widths fitted to `shape`'s sample rows.
+
+    Rows are written in order, batch by batch (the workbook is in constant-memory mode).
+    """
+    sample, total = shape
+    if total + 1 > EXCEL_MAX_ROWS:
+        raise ValueError(f"{name}: {total} rows do not fit in an Excel sheet")
+    sheet = book.add_worksheet(name)
+    for col, (header, _) in enumerate(columns):
+        sheet.set_column(col, col, column_width(header, ["" if r[col] is None else str(r[col]) for r in sample]))
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, max(total, 1), len(columns) - 1)
+    for col, (header, _) in enumerate(columns):
+        sheet.write_string(0, col, header, formats.header)
+    row_number = 0
+    for batch in batches:
+        for row in batch:
+            row_number += 1
+            for col, (_, field_type) in enumerate(columns):
+                _write_cell(sheet, row_number, col, field_type, row[col], formats)
+
+
+def _table_batches(package_dir: Path, table: Table) -> Iterator[list[list[Any]]]:
+    for batch in iter_batches(package_dir, table):
+        yield [[row[name] for name in table.field_names] for row in batch]
+
+
+def write_workbook(package_dir: Path, path: Path) -> Path:
+    """Write every table of the package and its data dictionary to the workbook at `path`."""
+    # constant_memory streams each sheet through a temporary file; XlsxWriter
+    # stamps those files 1980-01-31, so the zip is the same on every build.
+    book = xlsxwriter.Workbook(
+        str(path),
+        {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False},
+    )
+    released = datetime.fromisoformat(RELEASE_DATE).replace(tzinfo=UTC)
+    book.set_properties(
+        {
+            "title": "plandata",
+            "subject": f"plandata {__version__}",
+            "author": "plandata developers",
+            "comments": "Generated by plandata; see README.md",
+            "created": released,
+        }
+    )
+    formats = _Formats(book)
+    first_rows = samples(package_dir)
+    for table in TABLES:
+        columns = [(f.name, f.type) for f in table.fields]
+        sample = [[row[name] for name in table.field_names] for row in first_rows[table.name]]
+        shape = (sample, row_count(package_dir, table))
+        _write_sheet(book, table.name, columns, _table_batches(package_dir, table), shape, formats)
+    dictionary = [[entry[c] for c, _ in DICTIONARY_COLUMNS] for entry in dictionary_rows(first_rows)]
+    _write_sheet(book, DICTIONARY_SHEET, list(DICTIONARY_COLUMNS), [dictionary], (dictionary, len(dictionary)), formats)
+    book.close()
+    return path

@@ -1,0 +1,83 @@
+"""What a build tells a person: a progress bar while it runs, a one-screen summary at the end.
+
+The bar is drawn only on a terminal (a log or a pipe gets nothing, so CI
+output stays clean) and never with `--quiet`.  It is a `Progress` callback,
+`(done, total, source_file)`, as `runner.py` calls it after each document.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from typing import TYPE_CHECKING, TextIO
+
+from plandata.runner import Progress
+
+if TYPE_CHECKING:
+    from plandata.build import BuildSummary
+
+BAR_WIDTH = 24
+MAX_LISTED_WARNINGS = 10
+# Summary rows: (label, table whose row count it shows).
+SUMMARY_COUNTS = (
+    ("documents", "documents"),
+    ("measures", "measures"),
+    ("indicators", "indicators"),
+    ("agencies", "agencies"),
+    ("task-division links", "measure_agencies"),
+)
+
+
+class ProgressBar:
+    """`[#######.......]  3/12  25%  0:04 left  file.txt`, redrawn in place on one line."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.started = time.monotonic()
+
+    def line(self, done: int, total: int, source_file: str) -> str:
+        """The bar's text for `done` of `total` documents, fitted to the terminal's width."""
+        share = done / total if total else 1.0
+        filled = round(BAR_WIDTH * share)
+        elapsed = time.monotonic() - self.started
+        left = elapsed / done * (total - done) if done else 0.0
+        text = f"[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {done}/{total} {share:4.0%} {_clock(left)} left  "
+        room = shutil.get_terminal_size().columns - 1 - len(text)
+        name = source_file if len(source_file) <= room else "…" + source_file[-max(room - 1, 0) :]
+        return text + (name if room > 0 else "")
+
+    def __call__(self, done: int, total: int, source_file: str) -> None:
+        width = shutil.get_terminal_size().columns - 1
+        self.stream.write("\r" + self.line(done, total, source_file).ljust(width))
+        if done >= total:
+            self.stream.write("\r" + " " * width + "\r")  # leave the line clean for the summary
+        self.stream.flush()
+
+
+def _clock(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds + 0.5), 60)
+    return f"{minutes}:{secs:02d}"
+
+
+def progress_for(stream: TextIO, quiet: bool) -> Progress | None:
+    """A progress bar on `stream` if it is a terminal and not `quiet`; otherwise None (no output)."""
+    if quiet or not stream.isatty():
+        return None
+    return ProgressBar(stream)
+
+
+def summary_lines(summary: BuildSummary, seconds: float) -> list[str]:
+    """The end-of-build summary: counts, agencies outside the registry, warnings (first ten)."""
+    lines = [f"built {summary.out_dir} in {seconds:.1f} s"]
+    width = max(len(label) for label, _ in SUMMARY_COUNTS) + 2
+    for label, table in SUMMARY_COUNTS:
+        lines.append(f"  {label:<{width}}{summary.counts.get(table, 0):>7}")
+    if summary.unknown_agencies:
+        unknown = summary.unknown_agencies
+        shown = "、".join(unknown[:MAX_LISTED_WARNINGS]) + ("…" if len(unknown) > MAX_LISTED_WARNINGS else "")
+        lines.append(f"  {'(not in registry)':<{width}}{len(unknown):>7}  {shown}")
+    lines.append(f"  {'warnings':<{width}}{len(summary.warnings):>7}")
+    lines += [f"    {w}" for w in summary.warnings[:MAX_LISTED_WARNINGS]]
+    if len(summary.warnings) > MAX_LISTED_WARNINGS:
+        lines.append(f"    … and {len(summary.warnings) - MAX_LISTED_WARNINGS} more")
+    return lines

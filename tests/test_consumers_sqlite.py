@@ -1,0 +1,129 @@
+"""The SQLite database, queried by the sqlite3 shell and by Datasette."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from datasette.app import Datasette
+
+from consumers_support import build_real_package
+from plandata.consumers.files import SQLITE_PATH
+from plandata.consumers.readme_sections import SQLITE_QUERIES
+from plandata.consumers.sqlite import FTS_TABLE, write_database
+from plandata.tables import TABLES
+
+
+@pytest.fixture(scope="module")
+def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_real_package(tmp_path_factory.mktemp("sqlite") / "datapackage")
+
+
+def sqlite3_shell(database: Path, script: str) -> subprocess.CompletedProcess[str]:
+    """Run an SQL script with the sqlite3 command-line shell."""
+    binary = shutil.which("sqlite3")
+    assert binary, "the sqlite3 shell is required (apt-get install sqlite3)"
+    return subprocess.run([binary, "-bail", str(database)], input=script, capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.clients
+def test_foreign_keys_hold(package: Path) -> None:
+    result = sqlite3_shell(package / SQLITE_PATH, "PRAGMA foreign_keys = ON;\nPRAGMA foreign_key_check;\n")
+    assert result.returncode == 0 and result.stdout == ""
+
+
+@pytest.mark.clients
+def test_foreign_keys_are_enforced(package: Path, tmp_path: Path) -> None:
+    database = Path(shutil.copy(package / SQLITE_PATH, tmp_path / "copy.sqlite"))
+    orphan = (
+        "INSERT INTO measures (measure_id, document_id, level, kind, ordinal, sequence, title, text, "
+        "raw_start, raw_end) VALUES ('x:m0001', 'no_such_document', 1, 'item', 1, 1, '标题', '正文', 0, 1);"
+    )
+    result = sqlite3_shell(database, "PRAGMA foreign_keys = ON;\n" + orphan + "\n")
+    assert result.returncode != 0
+    assert "FOREIGN KEY constraint failed" in result.stderr
+
+
+def _fts_phrase(title: str) -> str:
+    """Three characters from the middle of a title, as an FTS5 phrase inside an SQL string."""
+    middle = len(title) // 2
+    return '"' + title[middle - 1 : middle + 2].replace('"', '""').replace("'", "''") + '"'
+
+
+@pytest.mark.clients
+def test_full_text_finds_every_measure(package: Path) -> None:
+    measures = [r for r in pq.read_table(package / "data" / "measures.parquet").to_pylist() if len(r["title"]) >= 3]
+    assert measures
+    script = "".join(
+        f"SELECT {n}, m.measure_id FROM {FTS_TABLE} JOIN measures AS m ON m.rowid = {FTS_TABLE}.rowid "
+        f"WHERE {FTS_TABLE} MATCH '{_fts_phrase(r['title'])}';\n"
+        for n, r in enumerate(measures)
+    )
+    result = sqlite3_shell(package / SQLITE_PATH, script)
+    assert result.returncode == 0, result.stderr
+    found = {tuple(line.split("|", 1)) for line in result.stdout.splitlines()}
+    assert all((str(n), r["measure_id"]) in found for n, r in enumerate(measures))
+
+
+@pytest.mark.parametrize("query", SQLITE_QUERIES, ids=lambda q: q.splitlines()[0])
+@pytest.mark.clients
+def test_readme_queries(query: str, package: Path) -> None:
+    result = sqlite3_shell(package / SQLITE_PATH, query + "\n")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip(), "the README's query finds nothing in the built package"
+
+
+@pytest.mark.parametrize("table", TABLES, ids=lambda t: t.name)
+def test_keys_and_join_indexes(table, package: Path) -> None:  # type: ignore[no-untyped-def]
+    with sqlite3.connect(package / SQLITE_PATH) as db:
+        info = db.execute(f'PRAGMA table_info("{table.name}")').fetchall()
+        primary = [name for _, name, *_rest, pk in sorted(info, key=lambda c: c[-1]) if pk]
+        assert primary == list(table.primary_key)
+        declared = {(row[3], row[2], row[4]) for row in db.execute(f'PRAGMA foreign_key_list("{table.name}")')}
+        expected = {
+            (c, fk.resource or table.name, r)
+            for fk in table.foreign_keys
+            for c, r in zip(fk.fields, fk.reference, strict=True)
+        }
+        assert declared == expected
+        leading = set()
+        for index in db.execute(f'PRAGMA index_list("{table.name}")').fetchall():
+            leading.add(db.execute(f'PRAGMA index_info("{index[1]}")').fetchone()[2])
+        assert all(fk.fields[0] in leading for fk in table.foreign_keys)
+
+
+@pytest.mark.parametrize("table", TABLES, ids=lambda t: t.name)
+def test_rows_equal_parquet(table, package: Path) -> None:  # type: ignore[no-untyped-def]
+    expected = pq.read_table(package / "data" / f"{table.name}.parquet").to_pylist()
+    with sqlite3.connect(package / SQLITE_PATH) as db:
+        db.row_factory = sqlite3.Row
+        rows = [dict(r) for r in db.execute(f'SELECT * FROM "{table.name}" ORDER BY rowid')]
+    booleans = [f.name for f in table.fields if f.type == "boolean"]
+    for row in rows:
+        row.update({name: None if row[name] is None else bool(row[name]) for name in booleans})
+    assert rows == expected
+
+
+def test_database_is_byte_identical(package: Path, tmp_path: Path) -> None:
+    again = write_database(package, tmp_path / "again.sqlite")
+    assert again.read_bytes() == (package / SQLITE_PATH).read_bytes()
+
+
+def test_datasette_searches_and_links(package: Path) -> None:
+    first = pq.read_table(package / "data" / "measures.parquet").to_pylist()[0]
+
+    async def query() -> tuple[dict, dict]:
+        datasette = Datasette([str(package / SQLITE_PATH)])
+        phrase = first["title"][:4]
+        found = await datasette.client.get(f"/plandata/measures.json?_search={phrase}&_shape=objects&_size=max")
+        linked = await datasette.client.get("/plandata/measures.json?_shape=objects&_size=1&_labels=on")
+        return found.json(), linked.json()
+
+    found, linked = asyncio.run(query())
+    assert first["measure_id"] in [row["measure_id"] for row in found["rows"]]
+    assert linked["rows"][0]["document_id"]["value"] == first["document_id"]  # a foreign key Datasette follows

@@ -1,0 +1,164 @@
+"""The workbook: read by openpyxl, and opened and converted by LibreOffice headless.
+
+LibreOffice converts every sheet to CSV with text cells quoted and numbers
+bare, so the conversion shows both that the Chinese text survives and that
+numbers are stored as numbers.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pyarrow.parquet as pq
+import pytest
+
+from consumers_support import (
+    LO_CSV_EXPORT,
+    build_fixture_package,
+    build_real_package,
+    formula_like_rows,
+    read_cells,
+    soffice,
+)
+from plandata.consumers.files import XLSX_PATH
+from plandata.consumers.xlsx import (
+    DICTIONARY_SHEET,
+    EXCEL_MAX_CELL_CHARS,
+    MAX_WIDTH,
+    TRUNCATION_NOTE,
+    column_width,
+    display_width,
+    fit_cell,
+    write_workbook,
+)
+from plandata.tables import TABLES
+
+
+@pytest.fixture(scope="module")
+def packages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("xlsx")
+    return {
+        "real": build_real_package(root / "real" / "datapackage"),
+        "fixture": build_fixture_package(root / "fixture" / "datapackage"),
+    }
+
+
+@pytest.fixture(scope="module")
+def converted(packages: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Both workbooks converted by one LibreOffice run: <name>-<sheet>.csv per sheet."""
+    work = tmp_path_factory.mktemp("libreoffice")
+    inputs = []
+    for name, package in packages.items():
+        inputs.append(str(shutil.copy(package / XLSX_PATH, work / f"{name}.xlsx")))
+    soffice(["--convert-to", LO_CSV_EXPORT, "--outdir", str(work / "out"), *inputs], work)
+    return work / "out"
+
+
+def _expected_cell(field_type: str, value: Any) -> tuple[str, bool]:
+    if value is None:
+        return ("", False)
+    if field_type == "boolean":
+        return ("TRUE" if value else "FALSE", False)
+    if field_type in ("integer", "number"):
+        return (str(value), False)
+    return (value, True)
+
+
+@pytest.mark.parametrize("table", TABLES, ids=lambda t: t.name)
+@pytest.mark.clients
+def test_libreoffice_keeps_text_and_numbers(table: Any, packages: dict[str, Path], converted: Path) -> None:
+    rows = pq.read_table(packages["real"] / "data" / f"{table.name}.parquet").to_pylist()
+    cells = read_cells(converted / f"real-{table.name}.csv")
+    assert cells[0] == [(name, True) for name in table.field_names]
+    assert len(cells) - 1 == len(rows)
+    for row, got in zip(rows, cells[1:], strict=True):
+        for field, (text, quoted) in zip(table.fields, got, strict=True):
+            want_text, want_quoted = _expected_cell(field.type, row[field.name])
+            assert quoted == want_quoted, (table.name, field.name, text)
+            if field.type == "number" and text:
+                assert float(text) == row[field.name]
+            else:
+                assert text == want_text, (table.name, field.name)
+
+
+@pytest.mark.clients
+def test_libreoffice_converts_chinese_text(packages: dict[str, Path], converted: Path) -> None:
+    titles = pq.read_table(packages["real"] / "data" / "measures.parquet", columns=["title"]).column(0).to_pylist()
+    text = (converted / "real-measures.csv").read_text(encoding="utf-8")
+    assert titles and all(title in text for title in titles)
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in "".join(titles))
+
+
+@pytest.mark.clients
+def test_libreoffice_runs_no_formula(converted: Path) -> None:
+    cells = read_cells(converted / "fixture-measures.csv")
+    header = [c for c, _ in cells[0]]
+    titles = [row[header.index("title")] for row in cells[1:]]
+    assert titles == [(case["title"], True) for case in formula_like_rows()]
+
+
+@pytest.mark.clients
+def test_libreoffice_reads_the_dictionary_sheet(converted: Path) -> None:
+    cells = read_cells(converted / f"real-{DICTIONARY_SHEET}.csv")
+    fields = [(row[0][0], row[1][0]) for row in cells[1:]]
+    assert fields == [(t.name, f.name) for t in TABLES for f in t.fields]
+
+
+def test_sheets_and_layout(packages: dict[str, Path]) -> None:
+    book = openpyxl.load_workbook(packages["real"] / XLSX_PATH)
+    assert book.sheetnames == [t.name for t in TABLES] + [DICTIONARY_SHEET]
+    for table in TABLES:
+        sheet = book[table.name]
+        assert sheet.freeze_panes == "A2"
+        assert [c.value for c in sheet[1]] == table.field_names
+        assert sheet.auto_filter.ref.startswith("A1:")
+        widths = [d.width for d in sheet.column_dimensions.values()]
+        assert widths and all(6 <= w <= MAX_WIDTH + 1 for w in widths)
+
+
+def test_numbers_are_numbers(packages: dict[str, Path]) -> None:
+    sheet = openpyxl.load_workbook(packages["real"] / XLSX_PATH)["measures"]
+    header = [c.value for c in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        assert row[header.index("raw_start")].data_type == "n"
+        assert isinstance(row[header.index("raw_start")].value, int)
+        assert row[header.index("title")].data_type == "s"
+
+
+def test_formula_like_text_is_marked_text(packages: dict[str, Path]) -> None:
+    sheet = openpyxl.load_workbook(packages["fixture"] / XLSX_PATH)["measures"]
+    header = [c.value for c in sheet[1]]
+    for case, row in zip(formula_like_rows(), sheet.iter_rows(min_row=2), strict=True):
+        cell = row[header.index("title")]
+        assert (cell.value, cell.data_type) == (case["title"], "s")
+        assert cell.quotePrefix == case["title"].startswith(("=", "+", "-", "@", "\t"))
+
+
+def test_workbook_is_byte_identical(packages: dict[str, Path], tmp_path: Path) -> None:
+    again = write_workbook(packages["real"], tmp_path / "again.xlsx")
+    assert again.read_bytes() == (packages["real"] / XLSX_PATH).read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("header", "cells", "width"),
+    [
+        ("id", [], 6),  # never narrower than 6
+        ("title", ["建设高素质队伍"], 14),  # CJK characters are two columns wide
+        ("text", ["字" * 200], MAX_WIDTH),  # long text is capped
+    ],
+)
+def test_column_width(header: str, cells: list[str], width: int) -> None:
+    assert column_width(header, cells) == width
+
+
+def test_display_width() -> None:
+    assert display_width("3.提升") == 6
+
+
+def test_fit_cell() -> None:
+    assert fit_cell("字" * 10) == "字" * 10
+    long = fit_cell("字" * (EXCEL_MAX_CELL_CHARS + 1))
+    assert len(long) == EXCEL_MAX_CELL_CHARS and long.endswith(TRUNCATION_NOTE)

@@ -1,0 +1,91 @@
+"""Progress and the build summary: a bar on a real terminal (a pty), nothing when piped or --quiet."""
+
+from __future__ import annotations
+
+import io
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from plandata.build import BuildSummary
+from plandata.progress import MAX_LISTED_WARNINGS, ProgressBar, progress_for, summary_lines
+
+ROOT = Path(__file__).parents[1]
+
+
+def _run_build(out: Path, *flags: str, tty: bool) -> str:
+    """Run `plandata build` with stdout and stderr on a pseudo-terminal or a pipe; return what it printed."""
+    command = [sys.executable, "-m", "plandata", "build", "--raw", str(ROOT / "raw"), "--out", str(out), *flags]
+    env = os.environ | {"PYTHONPATH": str(ROOT / "src"), "COLUMNS": "100"}
+    if not tty:
+        result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
+        assert result.returncode == 0, result.stderr
+        return result.stdout + result.stderr
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(command, stdin=follower, stdout=follower, stderr=follower, env=env)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed: the build is over
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert process.wait(timeout=300) == 0
+    return b"".join(chunks).decode("utf-8")
+
+
+def test_bar_on_a_terminal(tmp_path: Path) -> None:
+    output = _run_build(tmp_path / "datapackage", tty=True)
+    documents = len([p for p in (ROOT / "raw").glob("*.txt")])
+    assert f"] {documents}/{documents} 100%" in output
+    assert "\r[" in output and "#" in output
+    assert "built " in output and "warnings" in output
+
+
+def test_no_bar_when_piped(tmp_path: Path) -> None:
+    output = _run_build(tmp_path / "datapackage", tty=False)
+    assert "\r" not in output and "[#" not in output
+    assert output.startswith("built ")
+    for label in ("documents", "measures", "indicators", "agencies", "warnings"):
+        assert f"\n  {label} " in output
+
+
+def test_quiet_on_a_terminal_prints_nothing(tmp_path: Path) -> None:
+    assert _run_build(tmp_path / "datapackage", "--quiet", tty=True) == ""
+
+
+def test_progress_for() -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    assert progress_for(io.StringIO(), quiet=False) is None
+    assert progress_for(Terminal(), quiet=True) is None
+    assert isinstance(progress_for(Terminal(), quiet=False), ProgressBar)
+
+
+@pytest.mark.parametrize(
+    ("done", "total", "bar"), [(0, 4, "[" + "." * 24 + "]"), (2, 4, "[" + "#" * 12 + "." * 12 + "]")]
+)
+def test_bar_line(done: int, total: int, bar: str) -> None:
+    line = ProgressBar(io.StringIO()).line(done, total, "003_plan.txt")
+    assert line.startswith(bar) and line.endswith("003_plan.txt")
+    assert f"{done}/{total}" in line
+
+
+def test_summary_fits_one_screen() -> None:
+    warnings = [f"raw/{n:03d}.txt: no measures found" for n in range(25)]
+    summary = BuildSummary(Path("datapackage"), {"documents": 25, "measures": 0}, warnings, ["某区教育工作小组"])
+    lines = summary_lines(summary, 1.25)
+    assert lines[0] == "built datapackage in 1.2 s"
+    assert any(line.split() == ["warnings", "25"] for line in lines)
+    assert lines[-1].strip() == f"… and {25 - MAX_LISTED_WARNINGS} more"
+    assert len(lines) <= 24
