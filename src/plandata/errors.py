@@ -5,6 +5,9 @@ The CLI turns them into one line on stderr and an exit code (see `EXIT_CODES`).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 
 class PlandataError(Exception):
     """Base class; `exit_code` is what the CLI returns."""
@@ -24,6 +27,18 @@ class RuleTableError(PlandataError):
     exit_code = 2
 
 
+class OutputError(PlandataError):
+    """The output folder cannot be written or must not be replaced."""
+
+    exit_code = 2
+
+
+class InternalError(PlandataError):
+    """An unexpected failure inside plandata: a bug, reported with the document it met."""
+
+    exit_code = 3
+
+
 class ValidationFailed(PlandataError):
     """A built package does not satisfy its schemas."""
 
@@ -33,5 +48,23 @@ class ValidationFailed(PlandataError):
 EXIT_CODES = {
     0: "success",
     1: "validation failed: the package does not satisfy its schemas",
-    2: "bad input or usage: a raw file, the manifest or the command line is wrong",
+    2: "bad input or usage: a raw file, the manifest, the output folder or the command line is wrong",
+    3: "internal error: a bug in plandata (rerun with --verbose and report the traceback)",
+    130: "interrupted (Ctrl-C); the previous output is kept",
 }
+
+BUG_HINT = "a bug in plandata; rerun with --verbose and report the traceback"
+
+
+@contextmanager
+def internal_errors_named(source_file: str) -> Iterator[None]:
+    """Turn an unexpected exception into an `InternalError` naming the document it met."""
+    try:
+        yield
+    except PlandataError:
+        raise
+    except Exception as error:
+        raise InternalError(
+            f"internal error while processing {source_file}: {type(error).__name__}: "
+            f"{' '.join(str(error).split())} ({BUG_HINT})"
+        ) from error
