@@ -1,0 +1,91 @@
+"""The runner: documents in id order, results in input order for every engine, byte-identical builds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from plandata.build import BuildOptions, build
+from plandata.errors import InputError
+from plandata.runner import WINDOW_PER_WORKER, default_jobs, iter_results, plan_sources, process_all
+
+ROOT = Path(__file__).parents[1]
+RAW = ROOT / "raw"
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_plan_sources_orders_by_document_id(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in ("b_plan.txt", "a_plan.txt", "c_plan.txt"):
+        (raw / name).write_text("一、总体要求\n", encoding="utf-8")
+    (raw / "documents.csv").write_text("source_file,document_id\nc_plan.txt,aa_first\n", encoding="utf-8")
+    sources, warnings = plan_sources(raw)
+    assert [s.document_id for s in sources] == ["a_plan", "aa_first", "b_plan"]
+    assert [s.source_file for s in sources] == ["a_plan.txt", "c_plan.txt", "b_plan.txt"]
+    assert len(warnings) == 2 and all("no row in documents.csv" in w for w in warnings)
+
+
+def test_plan_sources_rejects_two_files_with_one_id(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in ("plan-a.txt", "plan_a.txt"):
+        (raw / name).write_text("一、总体要求\n", encoding="utf-8")
+    with pytest.raises(InputError, match="both get document_id 'plan_a'"):
+        plan_sources(raw)
+
+
+@pytest.mark.parametrize("jobs", [1, 2, 3])
+def test_results_come_back_in_input_order(jobs: int) -> None:
+    items = list(range(-40, 0))
+    seen: list[int] = []
+    results = list(iter_results(items, abs, jobs=jobs, progress=lambda done, total, label: seen.append(done)))
+    assert results == [abs(i) for i in items]
+    assert seen == list(range(1, len(items) + 1))
+
+
+def test_process_all_returns_a_list_and_default_jobs_is_the_core_count() -> None:
+    assert process_all([-1, -2], abs, jobs=2) == [1, 2]  # type: ignore[arg-type]
+    assert default_jobs() >= 1 and WINDOW_PER_WORKER >= 1
+
+
+def test_unknown_engine_is_a_usage_error() -> None:
+    with pytest.raises(InputError, match="unknown engine 'spark'"):
+        list(iter_results([1], abs, engine="spark"))
+
+
+def test_worker_error_reaches_the_caller(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "good.txt").write_text("一、总体要求\n1.建设学校。\n", encoding="utf-8")
+    (raw / "bad.txt").write_bytes("建设学校".encode() + b"\x80\xff")
+    with pytest.raises(InputError, match="bad.txt"):
+        build(raw, tmp_path / "out", BuildOptions(jobs=2))
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.fixture(scope="module")
+def serial_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("jobs1") / "datapackage"
+    build(RAW, out, BuildOptions(jobs=1))
+    return out
+
+
+@pytest.mark.parametrize("jobs", [2, 4])
+def test_parallel_build_is_byte_identical(serial_build: Path, tmp_path: Path, jobs: int) -> None:
+    out = tmp_path / "datapackage"
+    summary = build(RAW, out, BuildOptions(jobs=jobs))
+    assert _files(out) == _files(serial_build)
+    assert summary.counts["documents"] == len(list(RAW.glob("*.txt")))
+
+
+def test_dask_local_cluster_build_is_byte_identical(serial_build: Path, tmp_path: Path) -> None:
+    out = tmp_path / "datapackage"
+    done: list[str] = []
+    build(RAW, out, BuildOptions(jobs=2, engine="dask", progress=lambda d, t, name: done.append(name)))
+    assert _files(out) == _files(serial_build)
+    assert sorted(done) == sorted(p.name for p in RAW.glob("*.txt"))
