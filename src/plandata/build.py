@@ -11,21 +11,23 @@ previous package untouched.
 from __future__ import annotations
 
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyarrow as pa
+
 from plandata import agencies, indicators, parse
-from plandata.assemble import Tables, assemble
-from plandata.errors import ValidationFailed
-from plandata.ingest import ingest
+from plandata.assemble import Row, Tables, assemble, merge_agencies
+from plandata.errors import ValidationFailed, internal_errors_named
+from plandata.ingest import check_content, ingest, read_source
 from plandata.metadata import document_metadata
-from plandata.model import DocumentResult, RawDocument
+from plandata.model import Agency, DocumentResult, RawDocument
 from plandata.normalise import OPENCC_CONFIG, normalise, opencc_version
-from plandata.publish import swap_into_place
-from plandata.runner import Progress, process_all
+from plandata.publish import check_output_dir, make_staging, swap_into_place
+from plandata.runner import Progress, Source, iter_results, plan_sources, process_all
+from plandata.tables import AGENCIES, TABLES_BY_NAME
 from plandata.validate import Report, validate_package
-from plandata.write import write_package
+from plandata.write import PackageWriter, arrow_table
 
 
 @dataclass
@@ -40,8 +42,14 @@ class BuildSummary:
 
 
 def process_document(raw: RawDocument) -> DocumentResult:
-    """Run every per-document stage on one raw document."""
+    """Run every per-document stage on one raw document; a crash in a stage names the document."""
+    with internal_errors_named(raw.source_file):
+        return _run_stages(raw)
+
+
+def _run_stages(raw: RawDocument) -> DocumentResult:
     doc = normalise(raw)
+    check_content(doc)  # a file of nothing but web-page noise is bad input
     meta = document_metadata(doc, parse.find_title(doc))
     measures = parse.parse_measures(doc)
     found = indicators.extract_indicators(doc, measures, meta["plan_period_end"])  # type: ignore[arg-type]
@@ -72,7 +80,7 @@ def package_metadata() -> dict[str, object]:
 class BuildOptions:
     """How to run a build: parallelism, engine and progress reporting."""
 
-    jobs: int = 1
+    jobs: int | None = None  # worker processes; None: one per core
     engine: str = "local"  # local | dask
     scheduler: str | None = None  # dask.distributed scheduler address
     progress: Progress | None = None
@@ -89,21 +97,76 @@ def build_tables(raw_dir: Path, options: BuildOptions | None = None) -> tuple[Ta
     return assemble(results), results, warnings
 
 
+PER_DOCUMENT_TABLES = ("documents", "measures", "indicators", "measure_agencies")
+
+
+@dataclass(frozen=True)
+class DocumentRows:
+    """What a worker sends back for one document: its rows (Arrow), agencies and warnings."""
+
+    document_id: str
+    tables: dict[str, pa.Table]
+    agencies: tuple[Agency, ...]
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Mentioned:
+    """The agencies named anywhere in the corpus, in the shape `merge_agencies` reads."""
+
+    agencies: list[Agency]
+
+
+def document_rows(source: Source) -> DocumentRows:
+    """Read and process one document: the unit of parallel and distributed work."""
+    raw, read_warnings = read_source(source.path, source.manifest_row)
+    result = process_document(raw)
+    tables = assemble([result])
+    arrow = {name: arrow_table(TABLES_BY_NAME[name], tables[name]) for name in PER_DOCUMENT_TABLES}
+    return DocumentRows(raw.document_id, arrow, tuple(result.agencies), tuple(read_warnings + result.warnings))
+
+
+def stream_documents(
+    sources: list[Source], writer: PackageWriter, options: BuildOptions
+) -> tuple[list[Row], list[str]]:
+    """Process every document and append its rows as results arrive, in document-id order.
+
+    Only one window of documents is in memory at a time; the agencies are
+    merged at the end from the distinct ones mentioned (repeats change nothing
+    in `merge_agencies`).  Returns the agency rows and the warnings.
+    """
+    mentioned: dict[Agency, None] = {}
+    warnings: list[str] = []
+    results = iter_results(sources, document_rows, options.jobs, options.engine, options.scheduler, options.progress)
+    for rows in results:
+        for name, data in rows.tables.items():
+            writer.append(name, data)
+        mentioned.update(dict.fromkeys(rows.agencies))
+        warnings.extend(rows.warnings)
+    agency_rows = merge_agencies([_Mentioned(list(mentioned))])  # type: ignore[list-item]
+    writer.append("agencies", arrow_table(AGENCIES, agency_rows))
+    return agency_rows, warnings
+
+
 def build(raw_dir: Path, out_dir: Path, options: BuildOptions | None = None) -> BuildSummary:
-    """Build, validate and publish the package from `raw_dir` into `out_dir`."""
-    tables, _results, warnings = build_tables(raw_dir, options)
-    out_dir = out_dir.absolute()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
-    staging.chmod(0o755)  # mkdtemp makes it private; the package is for everyone
+    """Build, validate and publish the package from `raw_dir` into `out_dir`, one document at a time."""
+    options = options or BuildOptions()
+    sources, warnings = plan_sources(raw_dir)
+    out_dir = check_output_dir(out_dir, raw_dir)  # refuses to replace anything but a previous package
+    staging = make_staging(out_dir)
     try:
-        write_package(tables, package_metadata(), staging)
+        writer = PackageWriter(staging)
+        try:
+            agency_rows, doc_warnings = stream_documents(sources, writer, options)
+            writer.finish(package_metadata())
+        finally:
+            writer.close()
+        warnings += doc_warnings
         report = validate_package(staging)
         if not report.valid:
             raise ValidationFailed("the built package is invalid; previous output kept:\n" + "\n".join(report.lines()))
         swap_into_place(staging, out_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    unknown = sorted({r["name_zh"] for r in tables["agencies"] if not r["in_registry"]})
-    counts = {name: len(rows) for name, rows in tables.items()}
-    return BuildSummary(out_dir, counts, warnings, unknown, report)
+    unknown = sorted({r["name_zh"] for r in agency_rows if not r["in_registry"]})
+    return BuildSummary(out_dir, writer.counts, warnings, unknown, report)

@@ -1,32 +1,55 @@
 """The `plandata` command: each subcommand parses options and calls one library function.
 
-Exit codes: 0 success, 1 validation failed, 2 bad input or usage.  Errors are
-one line on stderr; `--verbose` adds the traceback.
+Exit codes (`plandata --help` lists them): 0 success, 1 validation failed,
+2 bad input or usage (also a folder the system cannot read or write),
+3 internal error (a bug), 130 interrupted.  Every error
+is one line on stderr, never a bare traceback; `--verbose` (before or after
+the subcommand) adds the traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import time
 import traceback
 from pathlib import Path
 
 from plandata import __version__
-from plandata.errors import EXIT_CODES, PlandataError
+from plandata.errors import BUG_HINT, EXIT_CODES, PlandataError
+
+
+class CommandParser(argparse.ArgumentParser):
+    """Usage errors as one line and exit code 2; `--verbose` on every (sub)command."""
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        # SUPPRESS: a subcommand without the flag keeps what the top level set.
+        self.add_argument("--verbose", action="store_true", default=argparse.SUPPRESS,
+                          help="show the traceback of an error")
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
 def _build(args: argparse.Namespace) -> int:
-    from plandata.build import build
+    from plandata.build import BuildOptions, build
+    from plandata.progress import progress_for, summary_lines
 
-    summary = build(Path(args.raw), Path(args.out))
+    started = time.monotonic()
+    options = BuildOptions(args.jobs, args.engine, args.scheduler, progress_for(sys.stderr, args.quiet))
+    summary = build(Path(args.raw), Path(args.out), options)
     if not args.quiet:
-        print(f"built {summary.out_dir}")
-        print("  " + ", ".join(f"{name} {n}" for name, n in summary.counts.items()))
-        for warning in summary.warnings:
-            print(f"  warning: {warning}")
-        if summary.unknown_agencies:
-            unknown = summary.unknown_agencies
-            print(f"  agencies not in the registry ({len(unknown)}): " + "、".join(unknown))
+        print("\n".join(summary_lines(summary, time.monotonic() - started)))
+    return 0
+
+
+def _release(args: argparse.Namespace) -> int:
+    from plandata.consumers.release import build_release
+
+    path = build_release(Path(args.root), Path(args.out) if args.out else None)
+    print(f"wrote {path}")
     return 0
 
 
@@ -34,7 +57,7 @@ def _validate(args: argparse.Namespace) -> int:
     from plandata.validate import validate_package
 
     path = Path(args.path)
-    report = validate_package(path.parent if path.name == "datapackage.json" else path)
+    report = validate_package(path.parent if path.name == "datapackage.json" else path, full=args.full)
     print("\n".join(report.lines()))
     return 0 if report.valid else 1
 
@@ -47,38 +70,71 @@ def _schemas(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return int(text)
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser, with one subcommand per library entry point."""
     epilog = "exit codes:\n" + "\n".join(f"  {code}  {meaning}" for code, meaning in EXIT_CODES.items())
-    p = argparse.ArgumentParser(prog="plandata", description=__doc__.splitlines()[0], epilog=epilog,
+    p = CommandParser(prog="plandata", description=__doc__.splitlines()[0], epilog=epilog,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--version", action="version", version=f"plandata {__version__}")
-    p.add_argument("--verbose", action="store_true", help="show the traceback of an error")
     sub = p.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="build the data package from raw/")
     b.add_argument("--raw", default="raw", help="folder of source documents (default: raw)")
     b.add_argument("--out", default="datapackage", help="output folder (default: datapackage)")
-    b.add_argument("--quiet", action="store_true", help="print nothing on success")
+    b.add_argument("--quiet", action="store_true", help="no progress bar, and nothing printed on success")
+    b.add_argument("--jobs", type=_positive, default=None, help="worker processes (default: one per core)")
+    b.add_argument("--engine", choices=("local", "dask"), default="local",
+                   help="local processes, or a dask.distributed cluster (default: local)")
+    b.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster of --jobs workers)")
     b.set_defaults(func=_build)
     v = sub.add_parser("validate", help="validate a built package (frictionless, JSON Schema, Parquet)")
     v.add_argument("path", nargs="?", default="datapackage", help="package folder or its datapackage.json")
+    v.add_argument("--full", action="store_true",
+                   help="run frictionless and jsonschema themselves instead of the fast path (slow on big packages)")
     v.set_defaults(func=_validate)
     s = sub.add_parser("schemas", help="write the JSON Schemas of every table")
     s.add_argument("--out", default="schemas", help="output folder (default: schemas)")
     s.set_defaults(func=_schemas)
+    r = sub.add_parser("release", help="check the built package and write dist/plandata-<version>.zip")
+    r.add_argument("--root", default=".", help="project folder with datapackage/, schemas/ (default: .)")
+    r.add_argument("--out", default=None, help="folder for the zip (default: <root>/dist)")
+    r.set_defaults(func=_release)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the console script."""
-    args = parser().parse_args(argv)
+    """Entry point of the console script; returns the exit code (see `EXIT_CODES`)."""
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as stop:  # --help, --version, or a usage error already printed
+        return 0 if stop.code is None else stop.code if isinstance(stop.code, int) else 2
+    verbose = getattr(args, "verbose", False)
     try:
         return args.func(args)
     except PlandataError as error:
-        print(f"plandata: error: {error}", file=sys.stderr)
-        if args.verbose:
-            traceback.print_exc()
-        return error.exit_code
+        return _fail(f"error: {error}", error.exit_code, verbose)
     except KeyboardInterrupt:
         print("plandata: interrupted; previous output kept", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # stdout piped into a command that quit early (e.g. head)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 1
+    except OSError as error:  # the disk, not plandata: a missing or unwritable folder, a full disk
+        where = f"{error.filename}: " if error.filename else ""
+        return _fail(f"error: {where}{error.strerror or error}", 2, verbose)
+    except Exception as error:  # anything else is a bug: still one line, never a bare traceback
+        return _fail(f"internal error: {type(error).__name__}: {' '.join(str(error).split())} ({BUG_HINT})", 3, verbose)
+
+
+def _fail(message: str, code: int, verbose: bool) -> int:
+    """Print one error line (and the traceback when asked); return the exit code."""
+    print(f"plandata: {message}", file=sys.stderr)
+    if verbose:
+        traceback.print_exc()
+    return code

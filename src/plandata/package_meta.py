@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from plandata import RELEASE_DATE
+from plandata.consumers.files import file_resources
 from plandata.tables import TABLES, Table, table_schema
 
 PACKAGE_NAME = "plandata_education_plans"
@@ -17,6 +18,8 @@ PACKAGE_TITLE = (
     "plandata: 地方教育规划的措施、指标与责任单位 (measures, indicators and agencies of Chinese local education plans)"
 )
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
+HOMEPAGE = "https://github.com/plandata/plandata"
+CREATOR = "plandata developers"
 LICENSES = [
     {
         "name": "CC-BY-4.0",
@@ -83,6 +86,7 @@ def package_descriptor(
 ) -> dict[str, Any]:
     """The descriptor for the tables; `metadata` carries tool versions, `stats` file sizes and hashes."""
     resources = [_csv_resource(t, stats) for t in TABLES] + [_parquet_resource(t, stats) for t in TABLES]
+    resources += file_resources([t.name for t in TABLES], stats)  # XLSX, SQLite, spreadsheet CSV
     sources = [
         {"title": d["title"] or d["source_file"], "path": f"raw/{d['source_file']}", "sha256": d["sha256"]}
         for d in tables["documents"]
@@ -98,11 +102,11 @@ def package_descriptor(
         ),
         "version": version,
         "created": f"{RELEASE_DATE}T00:00:00Z",
-        "homepage": "https://github.com/plandata/plandata",
+        "homepage": HOMEPAGE,
         "keywords": ["education", "China", "policy", "five-year plan", "十四五", "教育规划"],
         "licenses": LICENSES,
         "sources": sources,
-        "contributors": [{"title": "plandata developers", "roles": ["creator"]}],
+        "contributors": [{"title": CREATOR, "roles": ["creator"]}],
         "resources": resources,
         "plandata": metadata,
     }

@@ -33,6 +33,7 @@ class Report:
 
     errors: dict[str, list[str]] = field(default_factory=dict)
     rows_checked: int = 0
+    method: str = "frictionless, JSON Schema, Parquet"
 
     @property
     def valid(self) -> bool:
@@ -46,7 +47,7 @@ class Report:
     def lines(self) -> list[str]:
         """The report as text lines."""
         if self.valid:
-            return [f"valid: {self.rows_checked} rows checked (frictionless, JSON Schema, Parquet)"]
+            return [f"valid: {self.rows_checked} rows checked ({self.method})"]
         out = ["invalid:"]
         for check, messages in self.errors.items():
             out.extend(f"  [{check}] {m}" for m in messages)
@@ -103,16 +104,28 @@ def check_parquet(table: Table, path: Path, csv_rows: int, report: Report) -> No
     if not path.exists():
         report.add("parquet", f"{path.name}: missing")
         return
-    parquet = pq.read_table(path)
-    expected = arrow_schema(table)
-    if not parquet.schema.remove_metadata().equals(expected.remove_metadata()):
-        report.add("parquet", f"{path.name}: schema {parquet.schema.remove_metadata()} differs from {expected}")
-    if parquet.num_rows != csv_rows:
-        report.add("parquet", f"{path.name}: {parquet.num_rows} rows, CSV has {csv_rows}")
-    for f in table.fields:
-        if f.required and f.name in parquet.column_names and parquet.column(f.name).null_count:
-            nulls = parquet.column(f.name).null_count
-            report.add("parquet", f"{path.name}, {f.name}: {nulls} nulls in a required column")
+    parquet = pq.ParquetFile(path)
+    schema, expected = parquet.schema_arrow, arrow_schema(table)
+    if not schema.remove_metadata().equals(expected.remove_metadata()):
+        report.add("parquet", f"{path.name}: schema {schema.remove_metadata()} differs from {expected}")
+    if parquet.metadata.num_rows != csv_rows:
+        report.add("parquet", f"{path.name}: {parquet.metadata.num_rows} rows, CSV has {csv_rows}")
+    required = [f.name for f in table.fields if f.required and f.name in schema.names]
+    nulls = dict.fromkeys(required, 0)
+    for group in range(parquet.num_row_groups):
+        for name in required:
+            nulls[name] += _null_count(parquet, group, name)
+    for name, count in nulls.items():
+        if count:
+            report.add("parquet", f"{path.name}, {name}: {count} nulls in a required column")
+
+
+def _null_count(parquet: pq.ParquetFile, group: int, name: str) -> int:
+    """Nulls of one column in one row group: from the statistics, else by reading that column chunk."""
+    chunk = parquet.metadata.row_group(group).column(parquet.schema_arrow.get_field_index(name))
+    if chunk.statistics is not None and chunk.statistics.has_null_count:
+        return chunk.statistics.null_count
+    return parquet.read_row_group(group, columns=[name]).column(name).null_count
 
 
 def check_frictionless(descriptor: Path, report: Report) -> None:
@@ -130,8 +143,16 @@ def check_frictionless(descriptor: Path, report: Report) -> None:
         report.add("frictionless", error.message)
 
 
-def validate_package(package_dir: Path) -> Report:
-    """Validate the package in `package_dir`; the report says what is wrong."""
+def validate_package(package_dir: Path, full: bool = False) -> Report:
+    """Validate the package in `package_dir`; the report says what is wrong.
+
+    By default the fast path (`fastvalidate`) runs the same checks; `full`
+    runs frictionless and jsonschema themselves.
+    """
+    if not full:
+        from plandata.fastvalidate import validate_fast
+
+        return validate_fast(package_dir)
     report = Report()
     descriptor = package_dir / "datapackage.json"
     if not descriptor.exists():

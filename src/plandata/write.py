@@ -6,14 +6,13 @@ no clocks, no hash-ordered iteration, so the same raw/ gives the same bytes.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from plandata import __version__
@@ -26,7 +25,7 @@ PARQUET_ROW_GROUP = 50_000
 
 
 def format_cell(value: Any) -> str:
-    """A cell as CSV text: empty for null, true/false, integral floats without `.0`."""
+    """A value as CSV-like text: empty for null, true/false, integral floats without `.0`."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -36,36 +35,118 @@ def format_cell(value: Any) -> str:
     return str(value)
 
 
-def csv_bytes(table: Table, rows: list[dict[str, Any]]) -> bytes:
-    """The CSV of a table: UTF-8 without BOM, LF line ends, header row first."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(table.field_names)
-    for row in rows:
-        writer.writerow([format_cell(row[name]) for name in table.field_names])
-    return buffer.getvalue().encode("utf-8")
-
-
-def write_parquet(table: Table, rows: list[dict[str, Any]], path: Path) -> None:
-    """Parquet with the table's arrow schema, written in row groups."""
+def arrow_table(table: Table, rows: list[dict[str, Any]]) -> pa.Table:
+    """Rows of a table as an Arrow table with the table's schema."""
     schema = arrow_schema(table)
-    arrow_table = pa.Table.from_pylist(rows, schema=schema) if rows else schema.empty_table()
-    pq.write_table(arrow_table, path, row_group_size=PARQUET_ROW_GROUP, compression="zstd", write_statistics=True)
+    return pa.Table.from_pylist(rows, schema=schema) if rows else schema.empty_table()
+
+
+class TableWriter:
+    """The CSV and Parquet files of one table, written batch by batch as documents arrive.
+
+    CSV: UTF-8 without BOM, LF line ends, header first, written by pyarrow
+    (strings and the header quoted, numbers and booleans bare, null as an
+    empty cell).  Parquet: zstd, with statistics, in row groups of exactly
+    `PARQUET_ROW_GROUP` rows, so the bytes do not depend on how the rows
+    were batched.
+    """
+
+    def __init__(self, table: Table, data_dir: Path) -> None:
+        self.schema = arrow_schema(table)
+        self.csv_path = data_dir / f"{table.name}.csv"
+        self.parquet_path = self.csv_path.with_suffix(".parquet")
+        self.rows = 0
+        self._csv: pa_csv.CSVWriter | None = pa_csv.CSVWriter(str(self.csv_path), self.schema)
+        self._parquet: pq.ParquetWriter | None = None
+        self._pending: list[pa.Table] = []
+        self._pending_rows = 0
+
+    def append(self, data: pa.Table) -> None:
+        """Append rows (an Arrow table with this table's schema)."""
+        if not data.num_rows:
+            return
+        assert self._csv is not None, "append after close"
+        self._csv.write_table(data)
+        self.rows += data.num_rows
+        self._pending.append(data)
+        self._pending_rows += data.num_rows
+        while self._pending_rows >= PARQUET_ROW_GROUP:
+            self._write_row_group(PARQUET_ROW_GROUP)
+
+    def _write_row_group(self, size: int) -> None:
+        buffered = pa.concat_tables(self._pending).combine_chunks()
+        if self._parquet is None:
+            self._parquet = pq.ParquetWriter(self.parquet_path, self.schema, compression="zstd", write_statistics=True)
+        self._parquet.write_table(buffered.slice(0, size), row_group_size=PARQUET_ROW_GROUP)
+        rest = buffered.slice(size)
+        self._pending = [rest] if rest.num_rows else []
+        self._pending_rows = rest.num_rows
+
+    def close(self) -> None:
+        """Write the last row group and close both files."""
+        if self._csv is None:
+            return
+        self._csv.close()
+        self._csv = None
+        if self._pending_rows:
+            self._write_row_group(self._pending_rows)
+        if self._parquet is None:
+            pq.write_table(self.schema.empty_table(), self.parquet_path, compression="zstd", write_statistics=True)
+        else:
+            self._parquet.close()
+
+
+class PackageWriter:
+    """Write a package incrementally: `append` batches of rows, then `finish` with the descriptor."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        (out_dir / DATA_DIR).mkdir(parents=True, exist_ok=True)
+        self.tables = {t.name: TableWriter(t, out_dir / DATA_DIR) for t in TABLES}
+        # The descriptor lists every source document; keep only what it needs.
+        self.sources: list[dict[str, Any]] = []
+
+    def append(self, name: str, data: pa.Table) -> None:
+        """Append rows to table `name`."""
+        if name == "documents":
+            self.sources.extend(data.select(["title", "source_file", "sha256"]).to_pylist())
+        self.tables[name].append(data)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {name: writer.rows for name, writer in self.tables.items()}
+
+    def close(self) -> None:
+        """Close every data file (also after an error)."""
+        for writer in self.tables.values():
+            writer.close()
+
+    def finish(self, metadata: dict[str, Any]) -> Path:
+        """Close the data files and write `datapackage.json`; return its path."""
+        self.close()
+        # Imported here: the consumer writers read data files through helpers of this module.
+        from plandata.consumers import write_consumers
+        from plandata.consumers.datadict import write_readme
+
+        data_files = [f"{DATA_DIR}/{p.name}" for w in self.tables.values() for p in (w.csv_path, w.parquet_path)]
+        stats = {}
+        for name in data_files + write_consumers(self.out_dir):  # + workbook, database, spreadsheet CSV
+            with (self.out_dir / name).open("rb") as fh:
+                digest = hashlib.file_digest(fh, "sha256").hexdigest()
+            stats[name] = ((self.out_dir / name).stat().st_size, digest)
+        descriptor = package_descriptor({"documents": self.sources}, metadata, __version__, stats)
+        path = self.out_dir / "datapackage.json"
+        path.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        write_readme(self.out_dir)
+        return path
 
 
 def write_package(tables: Tables, metadata: dict[str, Any], out_dir: Path) -> Path:
     """Write data files and the descriptor into `out_dir`; return the descriptor path."""
-    (out_dir / DATA_DIR).mkdir(parents=True, exist_ok=True)
-    stats = {}
-    for table in TABLES:
-        rows = tables[table.name]
-        csv_path = out_dir / DATA_DIR / f"{table.name}.csv"
-        csv_path.write_bytes(csv_bytes(table, rows))
-        write_parquet(table, rows, csv_path.with_suffix(".parquet"))
-        for path in (csv_path, csv_path.with_suffix(".parquet")):
-            data = path.read_bytes()
-            stats[f"{DATA_DIR}/{path.name}"] = (len(data), hashlib.sha256(data).hexdigest())
-    descriptor = package_descriptor(tables, metadata, __version__, stats)
-    path = out_dir / "datapackage.json"
-    path.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return path
+    writer = PackageWriter(out_dir)
+    try:
+        for table in TABLES:
+            writer.append(table.name, arrow_table(table, tables[table.name]))
+        return writer.finish(metadata)
+    finally:
+        writer.close()
