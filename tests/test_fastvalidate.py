@@ -10,18 +10,36 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import re
 import shutil
 from pathlib import Path
 
 import pytest
+from frictionless import Package
 
 from plandata import cellchecks
-from plandata.fastvalidate import Finding, frictionless_findings, table_findings, validate_fast
+from plandata.fastvalidate import Finding, table_findings, validate_fast
 from plandata.tables import TABLES
 from plandata.validate import validate_package
 from plandata.write import write_package
 
 FIXTURES = Path(__file__).parent / "fixtures" / "fastvalidate"
+
+
+def frictionless_findings(package_dir: Path) -> list[Finding]:
+    """Frictionless's own report on the package, as findings: the oracle."""
+    result = Package(str(package_dir / "datapackage.json")).validate()
+    found = []
+    for task in result.tasks:
+        for error in task.errors:
+            note = ""
+            if error.type == "constraint-error":
+                note = re.search(r'constraint "(\w+)"', error.note).group(1)  # type: ignore[union-attr]
+            field = getattr(error, "field_name", None)
+            if error.type.endswith("-label"):
+                field = getattr(error, "label", None) or field
+            found.append(Finding(task.name, getattr(error, "row_number", None), field, error.type, note))
+    return found
 
 
 def _typed(kind: str, text: str) -> object:
@@ -170,3 +188,20 @@ def test_findings_do_not_depend_on_batch_size(faulty: Path, monkeypatch: pytest.
     assert {k: sorted(v) for k, v in validate_fast(faulty).errors.items()} == {
         k: sorted(v) for k, v in report.errors.items()
     }
+
+
+def test_json_schema_check_names_the_faulty_cells(faulty: Path) -> None:
+    messages = validate_fast(faulty).errors["json-schema"]
+    assert any(m.startswith("measures.csv, line 2, measure_id: data must match pattern") for m in messages)
+    assert any(m.startswith("measures.csv, line 4, raw_start: data must be bigger than or equal") for m in messages)
+    assert any(m.startswith("agencies.csv, line 3, in_registry: data must be boolean") for m in messages)
+    assert any(m.startswith("measures.csv, line 6, kind: data must be one of") for m in messages)
+
+
+def test_cli_validates_fast_by_default_and_fully_on_request(faulty: Path, capsys: pytest.CaptureFixture) -> None:
+    from plandata.cli import main
+
+    assert main(["validate", str(faulty)]) == 1
+    assert "[primary-key] measures, row 4: primary-key" in capsys.readouterr().out
+    assert main(["validate", "--full", str(faulty)]) == 1
+    assert "[frictionless] measures, row 4:" in capsys.readouterr().out

@@ -5,10 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from plandata.assemble import AgencyMentions, merge_agencies
 from plandata.build import BuildOptions, build
 from plandata.errors import InputError
-from plandata.runner import WINDOW_PER_WORKER, default_jobs, iter_results, plan_sources, process_all
+from plandata.model import Agency
+from plandata.runner import WINDOW_PER_WORKER, default_jobs, iter_results, plan_sources
 
 ROOT = Path(__file__).parents[1]
 RAW = ROOT / "raw"
@@ -48,8 +52,8 @@ def test_results_come_back_in_input_order(jobs: int) -> None:
     assert seen == list(range(1, len(items) + 1))
 
 
-def test_process_all_returns_a_list_and_default_jobs_is_the_core_count() -> None:
-    assert process_all([-1, -2], abs, jobs=2) == [1, 2]  # type: ignore[arg-type]
+def test_results_keep_input_order_and_default_jobs_is_the_core_count() -> None:
+    assert list(iter_results([-1, -2, -3], abs, jobs=2)) == [1, 2, 3]
     assert default_jobs() >= 1 and WINDOW_PER_WORKER >= 1
 
 
@@ -89,3 +93,45 @@ def test_dask_local_cluster_build_is_byte_identical(serial_build: Path, tmp_path
     build(RAW, out, BuildOptions(jobs=2, engine="dask", progress=lambda d, t, name: done.append(name)))
     assert _files(out) == _files(serial_build)
     assert sorted(done) == sorted(p.name for p in RAW.glob("*.txt"))
+
+
+_AGENCY_FIELDS = st.fixed_dictionaries({
+    "agency_id": st.sampled_from(["a", "b", "c"]),
+    "name_en": st.sampled_from([None, "Education Commission", "Finance Bureau"]),
+    "short_forms": st.lists(st.sampled_from(["区教委", "教委", "区财政局", "财政局"]), max_size=3).map(tuple),
+    "in_registry": st.booleans(),
+})
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(_AGENCY_FIELDS, max_size=4), max_size=6))
+def test_folded_mentions_keep_first_mention_and_union_of_forms(documents: list[list[dict]]) -> None:
+    def agency(fields: dict) -> Agency:
+        return Agency(fields["agency_id"], f"机构{fields['agency_id']}", fields["name_en"], None, None,
+                      fields["short_forms"], "district", "某区", "government_department", fields["in_registry"])
+
+    mentions = [[agency(f) for f in doc] for doc in documents]
+    folded = AgencyMentions()
+    for doc in mentions:
+        folded.add(doc)
+    rows = folded.rows()
+    every = [a for doc in mentions for a in doc]
+    assert [r["agency_id"] for r in rows] == sorted({a.agency_id for a in every})
+    for row in rows:
+        same_id = [a for a in every if a.agency_id == row["agency_id"]]
+        assert row["name_en"] == same_id[0].name_en and row["in_registry"] == same_id[0].in_registry
+        if all(a == same_id[0] for a in same_id):
+            assert row["short_forms"] == ("|".join(same_id[0].short_forms) or None)
+        else:
+            union = sorted({f for a in same_id for f in a.short_forms})
+            assert row["short_forms"] == ("|".join(union) or None)
+    assert merge_agencies(every) == rows
+
+
+def test_cli_build_takes_jobs_and_engine(serial_build: Path, tmp_path: Path) -> None:
+    from plandata.cli import main
+
+    out = tmp_path / "datapackage"
+    assert main(["build", "--raw", str(RAW), "--out", str(out), "--quiet", "--jobs", "2", "--engine", "local"]) == 0
+    assert _files(out) == _files(serial_build)
+    assert main(["build", "--raw", str(RAW), "--out", str(out), "--jobs", "0"]) == 2

@@ -7,6 +7,7 @@ results always give the same tables.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict
 from typing import Any
 
@@ -28,19 +29,44 @@ def _agency_record(agency: Agency) -> dict[str, Any]:
     return record
 
 
-def merge_agencies(results: list[DocumentResult]) -> list[Row]:
-    """One row per agency id; the same id must always describe the same agency."""
-    merged: dict[str, Row] = {}
-    for result in results:
-        for agency in result.agencies:
-            row = _project("agencies", _agency_record(agency))
-            known = merged.get(agency.agency_id)
-            if known is None:
-                merged[agency.agency_id] = row
-            elif known != row:
-                known_forms = set((known["short_forms"] or "").split("|")) | set(agency.short_forms)
-                known["short_forms"] = "|".join(sorted(f for f in known_forms if f)) or None
-    return [merged[k] for k in sorted(merged)]
+class AgencyMentions:
+    """Agencies mentioned across documents, folded per id as documents stream in.
+
+    The first mention of an id gives its row; when a later mention differs (a
+    document saw other short forms), the row's short forms become the sorted
+    union of every mention's.  Memory follows the distinct ids, not the
+    documents.
+    """
+
+    def __init__(self) -> None:
+        self._first: dict[str, Agency] = {}
+        self._forms: dict[str, set[str]] = {}
+        self._differs: set[str] = set()
+
+    def add(self, agencies: Iterable[Agency]) -> None:
+        """Fold the agencies mentioned in one document."""
+        for agency in agencies:
+            first = self._first.setdefault(agency.agency_id, agency)
+            self._forms.setdefault(agency.agency_id, set()).update(agency.short_forms)
+            if agency != first:
+                self._differs.add(agency.agency_id)
+
+    def rows(self) -> list[Row]:
+        """One row per agency id, in id order."""
+        out = []
+        for agency_id in sorted(self._first):
+            row = _project("agencies", _agency_record(self._first[agency_id]))
+            if agency_id in self._differs:
+                row["short_forms"] = "|".join(sorted(f for f in self._forms[agency_id] if f)) or None
+            out.append(row)
+        return out
+
+
+def merge_agencies(agencies: Iterable[Agency]) -> list[Row]:
+    """One row per agency id from every mention (see `AgencyMentions`)."""
+    mentions = AgencyMentions()
+    mentions.add(agencies)
+    return mentions.rows()
 
 
 def assemble(results: list[DocumentResult]) -> Tables:
@@ -52,5 +78,5 @@ def assemble(results: list[DocumentResult]) -> Tables:
         tables["measures"].extend(_project("measures", asdict(m)) for m in result.measures)
         tables["indicators"].extend(_project("indicators", asdict(i)) for i in result.indicators)
         tables["measure_agencies"].extend(_project("measure_agencies", asdict(a)) for a in result.assignments)
-    tables["agencies"] = merge_agencies(results)
+    tables["agencies"] = merge_agencies(a for r in results for a in r.agencies)
     return tables

@@ -17,14 +17,14 @@ from pathlib import Path
 import pyarrow as pa
 
 from plandata import agencies, indicators, parse
-from plandata.assemble import Row, Tables, assemble, merge_agencies
+from plandata.assemble import AgencyMentions, Row, assemble
 from plandata.errors import ValidationFailed, internal_errors_named
-from plandata.ingest import check_content, ingest, read_source
+from plandata.ingest import check_content, read_source
 from plandata.metadata import document_metadata
 from plandata.model import Agency, DocumentResult, RawDocument
 from plandata.normalise import OPENCC_CONFIG, normalise, opencc_version
 from plandata.publish import check_output_dir, make_staging, swap_into_place
-from plandata.runner import Progress, Source, iter_results, plan_sources, process_all
+from plandata.runner import Progress, Source, iter_results, plan_sources
 from plandata.tables import AGENCIES, TABLES_BY_NAME
 from plandata.validate import Report, validate_package
 from plandata.write import PackageWriter, arrow_table
@@ -86,17 +86,6 @@ class BuildOptions:
     progress: Progress | None = None
 
 
-def build_tables(raw_dir: Path, options: BuildOptions | None = None) -> tuple[Tables, list[DocumentResult], list[str]]:
-    """Tables of every document in `raw_dir`, with per-document results and warnings."""
-    options = options or BuildOptions()
-    corpus = ingest(raw_dir)
-    results = process_all(
-        corpus.documents, process_document, options.jobs, options.engine, options.scheduler, options.progress
-    )
-    warnings = corpus.warnings + [w for r in results for w in r.warnings]
-    return assemble(results), results, warnings
-
-
 PER_DOCUMENT_TABLES = ("documents", "measures", "indicators", "measure_agencies")
 
 
@@ -108,13 +97,6 @@ class DocumentRows:
     tables: dict[str, pa.Table]
     agencies: tuple[Agency, ...]
     warnings: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class _Mentioned:
-    """The agencies named anywhere in the corpus, in the shape `merge_agencies` reads."""
-
-    agencies: list[Agency]
 
 
 def document_rows(source: Source) -> DocumentRows:
@@ -131,19 +113,19 @@ def stream_documents(
 ) -> tuple[list[Row], list[str]]:
     """Process every document and append its rows as results arrive, in document-id order.
 
-    Only one window of documents is in memory at a time; the agencies are
-    merged at the end from the distinct ones mentioned (repeats change nothing
-    in `merge_agencies`).  Returns the agency rows and the warnings.
+    Only one window of documents is in memory at a time; the agencies
+    mentioned are folded as they come (`AgencyMentions`) and merged at the
+    end.  Returns the agency rows and the warnings.
     """
-    mentioned: dict[Agency, None] = {}
+    mentioned = AgencyMentions()
     warnings: list[str] = []
     results = iter_results(sources, document_rows, options.jobs, options.engine, options.scheduler, options.progress)
     for rows in results:
         for name, data in rows.tables.items():
             writer.append(name, data)
-        mentioned.update(dict.fromkeys(rows.agencies))
+        mentioned.add(rows.agencies)
         warnings.extend(rows.warnings)
-    agency_rows = merge_agencies([_Mentioned(list(mentioned))])  # type: ignore[list-item]
+    agency_rows = mentioned.rows()
     writer.append("agencies", arrow_table(AGENCIES, agency_rows))
     return agency_rows, warnings
 

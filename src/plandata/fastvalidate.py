@@ -35,7 +35,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -286,28 +285,17 @@ def table_findings(package_dir: Path) -> list[Finding]:
     return run_checks(package_dir)[0]
 
 
-def frictionless_findings(package_dir: Path) -> list[Finding]:
-    """Frictionless's own report on the package, as findings (for comparisons)."""
-    from frictionless import Package
-
-    result = Package(str(package_dir / "datapackage.json")).validate()
-    found = []
-    for task in result.tasks:
-        for error in task.errors:
-            note = ""
-            if error.type == "constraint-error":
-                note = re.search(r'constraint "(\w+)"', error.note).group(1)  # type: ignore[union-attr]
-            field = getattr(error, "field_name", None)
-            if error.type.endswith("-label"):
-                field = getattr(error, "label", None) or field
-            found.append(Finding(task.name, getattr(error, "row_number", None), field, error.type, note))
-    return found
-
-
 # Keywords whose verdict on a set of values is decided by its extremes: a
 # value passes `type` + bounds iff the smallest and largest (or shortest and
 # longest) do.  A subschema with any other keyword is checked on every value.
 MONOTONE_KEYWORDS = {"description", "type", "minimum", "maximum", "minLength", "maxLength"}
+
+
+@dataclass(frozen=True)
+class _Subschema:
+    validate: Callable[[Any], Any]  # fastjsonschema-compiled
+    monotone: bool  # only MONOTONE_KEYWORDS, and perhaps a pattern
+    pattern: str | None
 
 
 class JsonSchemaCheck:
@@ -316,39 +304,41 @@ class JsonSchemaCheck:
     Cells are typed as frictionless types them; empty cells are null and
     cells with a type error are checked as their text (and fail the type).
     The subschema sees each distinct value once, or, when only monotone
-    keywords constrain it, the extreme values.  Used as the batch hook of
-    `run_checks`.
+    keywords constrain it, the extreme values (plus, for a pattern, the
+    values Arrow's RE2 does not find it in: RE2 finding it implies Python's
+    `re` does).  Used as the batch hook of `run_checks`.
     """
 
     def __init__(self, report: Report, limit: int = 10) -> None:
         self.report, self.limit = report, limit
-        self.validators: dict[tuple[str, str], tuple[Callable[[Any], Any], bool]] = {}
+        self.subschemas: dict[tuple[str, str], _Subschema] = {}
 
     def __call__(self, check: TableCheck, columns: dict[str, Column], offset: int) -> None:
         if check.name not in TABLES_BY_NAME:
             return
         for name, column in columns.items():
-            validate, monotone = self._validator(check.name, name)
-            for value in _candidates(column, monotone):
+            subschema = self._subschema(check.name, name)
+            for value in _candidates(column, subschema):
                 try:
-                    validate(value)
+                    subschema.validate(value)
                 except fastjsonschema.JsonSchemaException as error:
                     for i in _value_rows(column, value)[: self.limit]:
                         where = f"{check.path.name}, line {int(i) + offset + 2}, {name}"
                         self.report.add("json-schema", f"{where}: {error.message}")
 
-    def _validator(self, table: str, name: str) -> tuple[Callable[[Any], Any], bool]:
-        if (table, name) not in self.validators:
+    def _subschema(self, table: str, name: str) -> _Subschema:
+        if (table, name) not in self.subschemas:
             schema = json_schema(TABLES_BY_NAME[table])["properties"][name]
-            self.validators[table, name] = (fastjsonschema.compile(schema), set(schema) <= MONOTONE_KEYWORDS)
-        return self.validators[table, name]
+            monotone = set(schema) - {"pattern"} <= MONOTONE_KEYWORDS
+            self.subschemas[table, name] = _Subschema(fastjsonschema.compile(schema), monotone, schema.get("pattern"))
+        return self.subschemas[table, name]
 
 
-def _candidates(column: Column, monotone: bool) -> list[Any]:
-    """The values that decide a column's JSON Schema verdict (see `MONOTONE_KEYWORDS`)."""
+def _candidates(column: Column, subschema: _Subschema) -> list[Any]:
+    """The values that decide a column's JSON Schema verdict (see `JsonSchemaCheck`)."""
     typed = pc.filter(column.typed, pc.invert(column.type_error))
     wrong_type = pc.unique(pc.filter(column.text, column.type_error)).to_pylist()
-    if not monotone:
+    if not subschema.monotone:
         return pc.unique(typed).to_pylist() + wrong_type
     present = typed.drop_null()
     extremes: list[Any] = [None] if typed.null_count else []
@@ -360,6 +350,12 @@ def _candidates(column: Column, monotone: bool) -> list[Any]:
         else:
             bounds = pc.min_max(present)
             extremes += [bounds["min"].as_py(), bounds["max"].as_py()]
+    if subschema.pattern is not None and len(present):
+        try:  # JSON Schema patterns are searched, not anchored
+            found = pc.match_substring_regex(present, subschema.pattern)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # beyond RE2: every value
+            return pc.unique(typed).to_pylist() + wrong_type
+        extremes += pc.unique(pc.filter(present, pc.invert(found))).to_pylist()
     return extremes + wrong_type
 
 

@@ -119,7 +119,7 @@ def read_manifest(raw_dir: Path) -> tuple[dict[str, dict[str, str]], list[str]]:
     path = raw_dir / MANIFEST_NAME
     if not path.exists() and not path.is_symlink():
         return {}, []
-    text, _encoding = decode(_read_bytes(path), str(path))  # Excel on Chinese Windows saves GBK
+    text, _encoding = decode(read_source_bytes(path), str(path))  # Excel on Chinese Windows saves GBK
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header, warnings = _manifest_header(path, next(reader, None))
@@ -216,7 +216,7 @@ def _check_symlink(path: Path, where: str) -> None:
         raise InputError(f"{where}: {path.name!r} is a symbolic link leading outside {path.parent}")
 
 
-def _read_bytes(path: Path) -> bytes:
+def read_source_bytes(path: Path) -> bytes:
     """The bytes of a regular file, refusing links out of its folder and oversized files."""
     if path.is_symlink():
         _check_symlink(path, str(path.parent))
@@ -261,7 +261,7 @@ def list_sources(raw_dir: Path) -> list[Path]:
 
 def read_source(path: Path, manifest_row: dict[str, str] | None) -> tuple[RawDocument, list[str]]:
     """Read, decode and check one source file (see `check_text`); return it with warnings."""
-    data = _read_bytes(path)
+    data = read_source_bytes(path)
     if not data:
         raise InputError(f"{path}: file is empty")
     text, encoding = decode(data, str(path))

@@ -147,21 +147,24 @@ def load_forms() -> tuple[AgencyForm, ...]:
     return tuple(forms)
 
 
+# Columns of data/agencies.csv, in order.
+REGISTRY_COLUMNS = (
+    "agency_id",
+    "name_zh",
+    "short_forms",
+    "name_en",
+    "name_en_status",
+    "name_en_source",
+    "admin_level",
+    "type",
+    "jurisdiction",
+)
+
+
 def load_curated(jurisdictions: dict[str, Jurisdiction]) -> tuple[Agency, ...]:
     """`data/agencies.csv` as agencies, checked."""
-    cols = (
-        "agency_id",
-        "name_zh",
-        "short_forms",
-        "name_en",
-        "name_en_status",
-        "name_en_source",
-        "admin_level",
-        "type",
-        "jurisdiction",
-    )
     rows = []
-    for line, row in enumerate(read_table("agencies.csv", cols, "agency_id"), 2):
+    for line, row in enumerate(read_table("agencies.csv", REGISTRY_COLUMNS, "agency_id"), 2):
         _check(bool(AGENCY_ID_RE.match(row["agency_id"])), "agencies.csv", line, "agency_id must be ASCII")
         _check(row["name_en_status"] in NAME_EN_STATUSES, "agencies.csv", line, "unknown name_en_status")
         _check(bool(row["name_en"] and row["name_en_source"]), "agencies.csv", line, "English name and source needed")

@@ -31,8 +31,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from plandata.errors import InputError
-from plandata.ingest import MANIFEST_NAME, document_id_for, list_sources, read_manifest
-from plandata.model import DocumentResult, RawDocument
+from plandata.ingest import (
+    MANIFEST_NAME,
+    check_unique_ids,
+    document_id_for,
+    list_sources,
+    read_manifest,
+    read_source_bytes,
+)
 
 Progress = Callable[[int, int, str], None]  # (done, total, source_file)
 ENGINES = ("local", "dask")
@@ -78,14 +84,7 @@ def plan_sources(raw_dir: Path) -> tuple[list[Source], list[str]]:
             warnings.append(f"{path.name}: no row in {MANIFEST_NAME}; metadata inferred or left empty")
         doc_id = (row or {}).get("document_id") or _file_document_id(path)
         sources.append(Source(path.absolute(), doc_id, row))
-    seen: dict[str, str] = {}
-    for source in sources:
-        if source.document_id in seen:
-            raise InputError(
-                f"{raw_dir}: {seen[source.document_id]} and {source.source_file} both get document_id "
-                f"{source.document_id!r}; give one its own document_id in {MANIFEST_NAME}"
-            )
-        seen[source.document_id] = source.source_file
+    check_unique_ids([(s.document_id, s.source_file) for s in sources], raw_dir)
     return sorted(sources, key=lambda s: s.document_id), warnings
 
 
@@ -94,7 +93,7 @@ def _file_document_id(path: Path) -> str:
     # usable stem: hash the file only then.
     doc_id = document_id_for(path.name, "")
     if doc_id == "doc_":
-        doc_id = document_id_for(path.name, hashlib.sha256(path.read_bytes()).hexdigest())
+        doc_id = document_id_for(path.name, hashlib.sha256(read_source_bytes(path)).hexdigest())
     return doc_id
 
 
@@ -120,18 +119,6 @@ def iter_results(
     else:
         with ProcessPoolExecutor(max_workers=min(jobs, len(items))) as pool:
             yield from _in_order(pool.submit, items, work, jobs * WINDOW_PER_WORKER, progress)
-
-
-def process_all(
-    raws: list[RawDocument],
-    process: Callable[[RawDocument], DocumentResult],
-    jobs: int = 1,
-    engine: str = "local",
-    scheduler: str | None = None,
-    progress: Progress | None = None,
-) -> list[DocumentResult]:
-    """Results of `process` for every document, in the order given (all held in memory)."""
-    return list(iter_results(raws, process, jobs, engine, scheduler, progress))
 
 
 def _in_order(

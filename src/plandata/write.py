@@ -68,7 +68,9 @@ class TableWriter:
         assert self._csv is not None, "append after close"
         self._csv.write_table(data)
         self.rows += data.num_rows
-        self._pending.append(data)
+        # A table unpickled from a worker is a view into that worker's whole
+        # message; a copy of what waits for the next row group lets it go.
+        self._pending.append(data.take(pa.array(range(data.num_rows))))
         self._pending_rows += data.num_rows
         while self._pending_rows >= PARQUET_ROW_GROUP:
             self._write_row_group(PARQUET_ROW_GROUP)
