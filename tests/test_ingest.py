@@ -49,22 +49,31 @@ def test_ingest_records_encoding_per_document(tmp_path: Path) -> None:
     corpus = ingest(raw)
     assert [(d.document_id, d.encoding, d.raw_text) for d in corpus.documents] == [
         ("a", "gb18030", PLAN),
-        ("b", "utf-8-sig", PLAN),
+        ("b", "utf-8-sig", "\ufeff" + PLAN),
     ]
-    assert corpus.warnings == ["a.txt: no row in documents.csv; metadata inferred or left empty",
-                               "b.txt: no row in documents.csv; metadata inferred or left empty"]
+    assert corpus.warnings == [
+        "a.txt: no row in documents.csv; metadata inferred or left empty",
+        "b.txt: no row in documents.csv; metadata inferred or left empty",
+    ]
 
 
 def test_manifest_saved_by_excel_in_gbk(tmp_path: Path) -> None:
     raw = write_raw(tmp_path, {"plan.txt": PLAN.encode("utf-8")})
-    row = "plan.txt,some_plan,某区教育发展规划,某区,district,2021,2025,\"note, with a comma\""
+    row = 'plan.txt,some_plan,某区教育发展规划,某区,district,2021,2025,"note, with a comma"'
     (raw / "documents.csv").write_bytes(f"{HEADER}\r\n{row}\r\n".encode("gbk"))
     rows, warnings = read_manifest(raw)
-    assert rows == {"plan.txt": {
-        "source_file": "plan.txt", "document_id": "some_plan", "title": "某区教育发展规划", "jurisdiction": "某区",
-        "admin_level": "district", "plan_period_start": "2021", "plan_period_end": "2025",
-        "source_notes": "note, with a comma",
-    }}
+    assert rows == {
+        "plan.txt": {
+            "source_file": "plan.txt",
+            "document_id": "some_plan",
+            "title": "某区教育发展规划",
+            "jurisdiction": "某区",
+            "admin_level": "district",
+            "plan_period_start": "2021",
+            "plan_period_end": "2025",
+            "source_notes": "note, with a comma",
+        }
+    }
     assert warnings == []
 
 
@@ -77,8 +86,9 @@ def test_manifest_short_rows_and_unknown_columns(tmp_path: Path) -> None:
 
 
 def test_manifest_line_numbers_count_multiline_values(tmp_path: Path) -> None:
-    raw = write_raw(tmp_path, {"plan.txt": PLAN.encode("utf-8")},
-                    ['plan.txt,,,,,,,"a note\nover two lines"', "gone.txt,,,,,,,"])
+    raw = write_raw(
+        tmp_path, {"plan.txt": PLAN.encode("utf-8")}, ['plan.txt,,,,,,,"a note\nover two lines"', "gone.txt,,,,,,,"]
+    )
     with pytest.raises(InputError, match=r", line 4: source_file 'gone.txt' does not exist"):
         read_manifest(raw)
 
@@ -151,3 +161,28 @@ def test_ingest_of_the_repository_raw(tmp_path: Path) -> None:
     corpus = ingest(tmp_path / "raw")
     assert corpus.documents and corpus.warnings == []
     assert all(d.encoding == "utf-8" for d in corpus.documents)
+
+
+def test_raw_offsets_match_text_mode_reading_of_crlf_files(tmp_path: Path) -> None:
+    """CRLF counts as one character, as open(path, encoding=...).read() gives it."""
+    import csv
+
+    from plandata.build import build
+
+    plan = "\r\n".join(
+        [
+            "一、发展目标",
+            "到2025年,全区学前教育毛入园率达到95%以上。",
+            "二、主要任务",
+            "(一)扩大优质学位供给。新建学校6所。",
+        ]
+    )
+    raw = write_raw(tmp_path, {"crlf.txt": plan.encode("utf-8"), "bom.txt": codecs.BOM_UTF8 + plan.encode("utf-8")})
+    build(raw, tmp_path / "out")
+    with (tmp_path / "out" / "data" / "measures.csv").open(encoding="utf-8", newline="") as fh:
+        measures = list(csv.DictReader(fh))
+    assert len(measures) == 6
+    for m in measures:
+        text = (raw / f"{m['document_id']}.txt").open(encoding="utf-8").read()
+        assert m["title"] in text[int(m["raw_start"]) : int(m["raw_end"])]
+        assert text[int(m["raw_start"]) :].startswith(("一、", "二、", "(一)"))

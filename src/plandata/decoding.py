@@ -59,7 +59,9 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
     if data.startswith(UTF16_BOMS):
         return _decode_strict(data, "utf-16", name), "utf-16"
     if data.startswith(codecs.BOM_UTF8):
-        return _decode_strict(data, "utf-8", name, skip=len(codecs.BOM_UTF8)), "utf-8-sig"
+        # The BOM stays in the text as U+FEFF, as Python's "utf-8" codec reads
+        # it: raw offsets then match `open(path, encoding="utf-8")`.
+        return _decode_strict(data, "utf-8", name), "utf-8-sig"
     _reject_nul_bytes(data, name)
     try:
         return data.decode("utf-8"), "utf-8"
@@ -95,14 +97,14 @@ def _line_at(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
-def _decode_strict(data: bytes, encoding: str, name: str, skip: int = 0) -> str:
-    """Decode `data[skip:]` (past a BOM the codec does not drop) with the encoding its BOM names."""
+def _decode_strict(data: bytes, encoding: str, name: str) -> str:
+    """Decode `data` with the encoding its BOM names."""
     try:
-        return data[skip:].decode(encoding)
+        return data.decode(encoding)
     except UnicodeDecodeError as error:
-        at, label = skip + error.start, encoding.upper()
+        at, label = error.start, encoding.upper()
         raise InputError(
-            f"{name}: byte {at}: cannot decode {data[at:skip + error.end].hex(' ')} as {label} "
+            f"{name}: byte {at}: cannot decode {data[at:error.end].hex(' ')} as {label} "
             f"(the byte-order mark says {label}); the file is damaged"
         ) from None
 

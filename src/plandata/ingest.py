@@ -259,12 +259,22 @@ def list_sources(raw_dir: Path) -> list[Path]:
     return sources
 
 
+def as_read_by_text_mode(text: str) -> str:
+    """The text as Python's `open(path, encoding=...)` reads it: universal newlines.
+
+    Raw offsets index this text, so that `raw[raw_start:raw_end]` holds for
+    anyone reading the file as text; CRLF and a lone CR count as one character.
+    """
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def read_source(path: Path, manifest_row: dict[str, str] | None) -> tuple[RawDocument, list[str]]:
     """Read, decode and check one source file (see `check_text`); return it with warnings."""
     data = read_source_bytes(path)
     if not data:
         raise InputError(f"{path}: file is empty")
     text, encoding = decode(data, str(path))
+    text = as_read_by_text_mode(text)
     check_text(text, str(path))
     sha = hashlib.sha256(data).hexdigest()
     row = dict(manifest_row or {})

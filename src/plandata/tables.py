@@ -79,17 +79,26 @@ def _id(name: str, what: str, example: str) -> Field:
     return Field(name, "string", what, required=True, pattern=r"^[a-z0-9][a-z0-9_:.\-]*$", example=example)
 
 
+# What raw offsets index: the file decoded with `documents.encoding` and read
+# as Python's open() reads text, so `open(path, encoding=...).read()[s:e]` holds.
+RAW_TEXT = "decoded, universal newlines: CRLF counts as one character; a UTF-8 BOM as U+FEFF"
+
+
 def _raw_span(what: str) -> tuple[Field, Field]:
     return (
         Field(
             "raw_start",
             "integer",
-            f"Character offset in the decoded raw file where the {what} begins.",
+            f"Character offset where the {what} begins in the raw file read as text ({RAW_TEXT}).",
             True,
             minimum=0,
         ),
         Field(
-            "raw_end", "integer", f"Character offset in the decoded raw file just after the {what}.", True, minimum=0
+            "raw_end",
+            "integer",
+            f"Character offset just after the {what} in the raw file read as text.",
+            True,
+            minimum=0,
         ),
     )
 
@@ -131,7 +140,9 @@ DOCUMENTS = Table(
         ),
         Field("plan_period_end", "integer", "Last year of the plan period, where known.", minimum=1949, maximum=2100),
         Field("source_notes", "string", "Curated notes on where the text comes from and what it covers."),
-        Field("raw_chars", "integer", "Length of the decoded raw text in characters.", True, minimum=0),
+        Field(
+            "raw_chars", "integer", f"Length in characters of the raw file read as text ({RAW_TEXT}).", True, minimum=0
+        ),
     ),
     ("document_id",),
 )
