@@ -29,6 +29,8 @@ def read_table(name: str, required: tuple[str, ...], key: str | None = None) -> 
         rows = list(reader)
     seen: set[str] = set()
     for line, row in enumerate(rows, start=2):
+        if None in row:  # csv puts surplus cells under None: an unquoted comma in a pattern
+            raise RuleTableError(f"data/{name}, line {line}: more cells than columns; quote cells holding commas")
         for col in required:
             if row.get(col) is None:
                 raise RuleTableError(f"data/{name}, line {line}: missing value for {col!r}")
