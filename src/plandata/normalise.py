@@ -31,6 +31,8 @@ PINYIN_GLOSS_RE = re.compile(rf"(?<=[\u3400-\u9fff])(?:{PINYIN_SYLLABLE})+")
 PINYIN_MIN_DENSITY = 5.0
 # Share of Han characters that t2s changes above which a text is traditional.
 TRADITIONAL_MIN_SHARE = 0.03
+# Characters read to decide the script: a few thousand Han characters settle it.
+SCRIPT_SAMPLE_CHARS = 8000
 
 _WIDTH_TABLE = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 _HAN_RE = re.compile(r"[\u3400-\u9fff]")
@@ -101,12 +103,14 @@ def opencc_version() -> str:
 
 def detect_script(text: str) -> str:
     """`zh-Hant` when t2s would change a noticeable share of Han characters."""
-    han = _HAN_RE.findall(text[:20000])
-    if not han:
+    sample = "".join(_HAN_RE.findall(text[:SCRIPT_SAMPLE_CHARS]))
+    if not sample:
         return "zh-Hans"
-    sample = "".join(han)
-    changed = sum(a != b for a, b in zip(sample, _t2s()(sample), strict=False))
-    return "zh-Hant" if changed / len(han) >= TRADITIONAL_MIN_SHARE else "zh-Hans"
+    converted = _t2s()(sample)
+    if len(converted) != len(sample):  # a phrase rule changed the length: compare character by character
+        converted = "".join(c2 if len(c2 := _t2s()(c)) == 1 else c for c in sample)
+    changed = len(sample) - sum(map(str.__eq__, sample, converted))
+    return "zh-Hant" if changed / len(sample) >= TRADITIONAL_MIN_SHARE else "zh-Hans"
 
 
 def _strip_glosses(mt: MappedText) -> MappedText:
@@ -141,10 +145,22 @@ def _apply_noise(mt: MappedText, rules: tuple[NoiseRule, ...]) -> tuple[MappedTe
                 drop.append((line_start, min(line_end + 1, len(mt.text))))
         if cut_at < len(mt.text):
             break
-    keep = [i for i in range(cut_at) if not any(s <= i < e for s, e in drop)]
-    text = "".join(mt.text[i] for i in keep)
-    offsets = [mt.raw_offsets[i] for i in keep] + [mt.raw_offsets[cut_at]]
-    return MappedText(text, tuple(offsets)), fired
+    return _without_spans(mt, drop, cut_at), fired
+
+
+def _without_spans(mt: MappedText, spans: list[tuple[int, int]], cut_at: int) -> MappedText:
+    """`mt` up to `cut_at` less the (possibly overlapping) `spans`, by slices."""
+    pieces: list[str] = []
+    offsets: list[int] = []
+    pos = 0
+    for start, end in [*sorted(spans), (cut_at, cut_at)]:
+        start, end = min(start, cut_at), min(end, cut_at)
+        if start > pos:
+            pieces.append(mt.text[pos:start])
+            offsets.extend(mt.raw_offsets[pos:start])
+        pos = max(pos, end)
+    offsets.append(mt.raw_offsets[cut_at])
+    return MappedText("".join(pieces), tuple(offsets))
 
 
 _LINE_EDGE_SPACE_RE = re.compile(r"[ \t\u00a0]+(?=\n)|(?<=\n)[ \t\u00a0]+|^[ \t\u00a0]+|[ \t\u00a0]+$")
