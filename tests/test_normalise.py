@@ -94,3 +94,11 @@ def test_offset_map_points_back_into_raw(seed: Path) -> None:
             assert source in "\r\n"
         elif doc.script == "zh-Hans" and not ("\uff01" <= source <= "\uff5e"):
             assert ch == source
+
+
+def test_mixed_page_comes_out_simplified() -> None:
+    """A page that quotes a traditional passage after a long simplified one is simplified throughout."""
+    raw = "推进教育现代化,建设高质量教育体系。\n" * 2000 + "加強師德師風建設。"
+    doc = normalise(_doc(raw))
+    assert doc.text.endswith("加强师德师风建设。")
+    assert doc.script == "zh-Hans"  # the recorded script is the document's main one

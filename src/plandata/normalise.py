@@ -7,7 +7,8 @@ Steps, in this order (each keeps the offset map exact):
    `設(shè)`) are removed, but only in documents dense with them, so a real
    parenthesis such as `(steam)` in an ordinary document is never touched;
 3. full-width ASCII forms and the ideographic space fold to half-width;
-4. traditional characters become simplified with OpenCC `t2s`;
+4. the text goes through OpenCC `t2s` (traditional becomes simplified; on
+   simplified text it changes next to nothing, and mixed pages come out simplified);
 5. noise rules from `data/noise.csv` (spam, site chrome, footers) fire;
 6. spaces at line ends and blank lines go.
 """
@@ -31,8 +32,6 @@ PINYIN_GLOSS_RE = re.compile(rf"(?<=[\u3400-\u9fff])(?:{PINYIN_SYLLABLE})+")
 PINYIN_MIN_DENSITY = 5.0
 # Share of Han characters that t2s changes above which a text is traditional.
 TRADITIONAL_MIN_SHARE = 0.03
-# Characters read to decide the script: a few thousand Han characters settle it.
-SCRIPT_SAMPLE_CHARS = 8000
 
 _WIDTH_TABLE = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 _HAN_RE = re.compile(r"[\u3400-\u9fff]")
@@ -102,15 +101,27 @@ def opencc_version() -> str:
 
 
 def detect_script(text: str) -> str:
-    """`zh-Hant` when t2s would change a noticeable share of Han characters."""
-    sample = "".join(_HAN_RE.findall(text[:SCRIPT_SAMPLE_CHARS]))
-    if not sample:
-        return "zh-Hans"
-    converted = _t2s()(sample)
-    if len(converted) != len(sample):  # a phrase rule changed the length: compare character by character
-        converted = "".join(c2 if len(c2 := _t2s()(c)) == 1 else c for c in sample)
-    changed = len(sample) - sum(map(str.__eq__, sample, converted))
-    return "zh-Hant" if changed / len(sample) >= TRADITIONAL_MIN_SHARE else "zh-Hans"
+    """`zh-Hant` when t2s changes a noticeable share of the Han characters."""
+    return to_simplified(identity_map(text))[1]
+
+
+def to_simplified(mt: MappedText) -> tuple[MappedText, str]:
+    """The text through OpenCC t2s, and the script of the text given.
+
+    Every document goes through t2s (on simplified text it changes next to
+    nothing), so a page that mixes scripts comes out simplified throughout;
+    the script is `zh-Hant` where t2s changed a noticeable share of Han
+    characters.
+    """
+    converted = translate_same_length(mt, _t2s())
+    han = len(_HAN_RE.findall(mt.text))
+    changed = sum(
+        sum(map(str.__ne__, old, new))
+        for old, new in zip(mt.text.split("\n"), converted.text.split("\n"), strict=True)
+        if old != new
+    )
+    script = "zh-Hant" if han and changed / han >= TRADITIONAL_MIN_SHARE else "zh-Hans"
+    return converted, script
 
 
 def _strip_glosses(mt: MappedText) -> MappedText:
@@ -176,9 +187,7 @@ def normalise(raw: RawDocument, rules: tuple[NoiseRule, ...] | None = None) -> N
     mt = substitute(mt, re.compile(r"\r\n?"), "\n")
     mt = _strip_glosses(mt)
     mt = MappedText(mt.text.translate(_WIDTH_TABLE), mt.raw_offsets)
-    script = detect_script(mt.text)
-    if script == "zh-Hant":
-        mt = translate_same_length(mt, _t2s())
+    mt, script = to_simplified(mt)
     mt, fired = _apply_noise(mt, rules)
     mt = substitute(mt, _LINE_EDGE_SPACE_RE, "")
     mt = substitute(mt, _BLANK_LINES_RE, "\n")
