@@ -134,3 +134,11 @@ def read_cells(path: Path) -> list[list[tuple[str, bool]]]:
             row = []
             i += 1
     return rows
+
+
+def build_real_and_fixture_packages(root: Path) -> dict[str, Path]:
+    """The package built from raw/ and the fixture package, side by side under `root`."""
+    return {
+        "real": build_real_package(root / "real" / "datapackage"),
+        "fixture": build_fixture_package(root / "fixture" / "datapackage"),
+    }

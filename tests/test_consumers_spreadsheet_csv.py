@@ -16,7 +16,7 @@ import openpyxl
 import pyarrow.parquet as pq
 import pytest
 
-from consumers_support import LO_CSV_IMPORT_UTF8, build_fixture_package, build_real_package, formula_like_rows, soffice
+from consumers_support import LO_CSV_IMPORT_UTF8, build_real_and_fixture_packages, formula_like_rows, soffice
 from plandata.consumers.files import spreadsheet_csv_path
 from plandata.consumers.spreadsheet_csv import FORMULA_TRIGGERS, TEXT_MARK, neutralise, spreadsheet_cell
 from plandata.tables import MEASURES, TABLES
@@ -26,11 +26,7 @@ BOM = b"\xef\xbb\xbf"
 
 @pytest.fixture(scope="module")
 def packages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    root = tmp_path_factory.mktemp("spreadsheet_csv")
-    return {
-        "real": build_real_package(root / "real" / "datapackage"),
-        "fixture": build_fixture_package(root / "fixture" / "datapackage"),
-    }
+    return build_real_and_fixture_packages(tmp_path_factory.mktemp("spreadsheet_csv"))
 
 
 @pytest.fixture(scope="module")

@@ -17,8 +17,7 @@ import pytest
 
 from consumers_support import (
     LO_CSV_EXPORT,
-    build_fixture_package,
-    build_real_package,
+    build_real_and_fixture_packages,
     formula_like_rows,
     read_cells,
     soffice,
@@ -39,11 +38,7 @@ from plandata.tables import TABLES
 
 @pytest.fixture(scope="module")
 def packages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    root = tmp_path_factory.mktemp("xlsx")
-    return {
-        "real": build_real_package(root / "real" / "datapackage"),
-        "fixture": build_fixture_package(root / "fixture" / "datapackage"),
-    }
+    return build_real_and_fixture_packages(tmp_path_factory.mktemp("xlsx"))
 
 
 @pytest.fixture(scope="module")
