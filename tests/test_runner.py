@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 from plandata.assemble import AgencyMentions, merge_agencies
 from plandata.build import BuildOptions, build
 from plandata.errors import InputError
+from plandata.ingest import plan_sources
 from plandata.model import Agency
-from plandata.runner import WINDOW_PER_WORKER, default_jobs, iter_results, plan_sources
+from plandata.runner import WINDOW_PER_WORKER, default_jobs, iter_results
 
 ROOT = Path(__file__).parents[1]
 RAW = ROOT / "raw"

@@ -19,12 +19,12 @@ import pyarrow as pa
 from plandata import agencies, indicators, parse
 from plandata.assemble import AgencyMentions, Row, assemble
 from plandata.errors import ValidationFailed, internal_errors_named
-from plandata.ingest import check_content, read_source
+from plandata.ingest import Source, check_content, plan_sources, read_source
 from plandata.metadata import document_metadata
 from plandata.model import Agency, DocumentResult, RawDocument
 from plandata.normalise import OPENCC_CONFIG, normalise, opencc_version
 from plandata.publish import check_output_dir, make_staging, swap_into_place
-from plandata.runner import Progress, Source, iter_results, plan_sources
+from plandata.runner import Progress, iter_results
 from plandata.tables import AGENCIES, TABLES_BY_NAME
 from plandata.validate import Report, validate_package
 from plandata.write import PackageWriter, arrow_table

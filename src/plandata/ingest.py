@@ -283,21 +283,53 @@ def read_source(path: Path, manifest_row: dict[str, str] | None) -> tuple[RawDoc
     return document, text_warnings(document)
 
 
-def ingest(raw_dir: Path) -> RawCorpus:
-    """Read every source file of `raw_dir` with its manifest row."""
+@dataclass(frozen=True)
+class Source:
+    """One document of raw/ to process: where it is, its manifest row and its id."""
+
+    path: Path
+    document_id: str
+    manifest_row: dict[str, str] | None = field(default=None, compare=False)
+
+    @property
+    def source_file(self) -> str:
+        return self.path.name
+
+
+def plan_sources(raw_dir: Path) -> tuple[list[Source], list[str]]:
+    """Documents of `raw_dir` in document-id order, and warnings; files are read only if an id needs a hash."""
     manifest, warnings = read_manifest(raw_dir)
-    sources = list_sources(raw_dir)
-    if not sources:
+    paths = list_sources(raw_dir)
+    if not paths:
         raise InputError(f"{raw_dir}: no source documents (*.txt) to build from")
-    corpus = RawCorpus([], warnings)
-    for path in sources:
+    sources = []
+    for path in paths:
         row = manifest.get(path.name)
         if row is None:
-            corpus.warnings.append(f"{path.name}: no row in {MANIFEST_NAME}; metadata inferred or left empty")
-        document, found = read_source(path, row)
+            warnings.append(f"{path.name}: no row in {MANIFEST_NAME}; metadata inferred or left empty")
+        doc_id = (row or {}).get("document_id") or _file_document_id(path)
+        sources.append(Source(path.absolute(), doc_id, row))
+    check_unique_ids([(s.document_id, s.source_file) for s in sources], raw_dir)
+    return sorted(sources, key=lambda s: s.document_id), warnings
+
+
+def _file_document_id(path: Path) -> str:
+    # document_id_for falls back to a digest prefix only for names without a
+    # usable stem: hash the file only then.
+    doc_id = document_id_for(path.name, "")
+    if doc_id == "doc_":
+        doc_id = document_id_for(path.name, hashlib.sha256(read_source_bytes(path)).hexdigest())
+    return doc_id
+
+
+def ingest(raw_dir: Path) -> RawCorpus:
+    """Read every source file of `raw_dir` with its manifest row, in document-id order."""
+    sources, warnings = plan_sources(raw_dir)
+    corpus = RawCorpus([], warnings)
+    for source in sources:
+        document, found = read_source(source.path, source.manifest_row)
         corpus.documents.append(document)
         corpus.warnings.extend(found)
-    check_unique_ids([(d.document_id, d.source_file) for d in corpus.documents], raw_dir)
     return corpus
 
 

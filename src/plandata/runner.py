@@ -12,33 +12,22 @@ byte-identical for every N and engine.  At most `WINDOW_PER_WORKER` documents
 per worker are in flight at once: memory is bounded by the largest documents,
 not by the corpus.
 
-`plan_sources` lists the documents of raw/ without reading them (ids come
-from the manifest or the file name), so that workers read their own files
-and the parent never holds the corpus.
+The items are `ingest.Source`s: `ingest.plan_sources` lists the documents
+of raw/ without reading them, so that workers read their own files and the
+parent never holds the corpus.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
 from itertools import islice
-from pathlib import Path
 from typing import Any, TypeVar
 
 from plandata.errors import InputError
-from plandata.ingest import (
-    MANIFEST_NAME,
-    check_unique_ids,
-    document_id_for,
-    list_sources,
-    read_manifest,
-    read_source_bytes,
-)
 
 Progress = Callable[[int, int, str], None]  # (done, total, source_file)
 ENGINES = ("local", "dask")
@@ -50,51 +39,12 @@ Item = TypeVar("Item")
 Result = TypeVar("Result")
 
 
-@dataclass(frozen=True)
-class Source:
-    """One document of raw/ to process: where it is, its manifest row and its id."""
-
-    path: Path
-    document_id: str
-    manifest_row: dict[str, str] | None = field(default=None, compare=False)
-
-    @property
-    def source_file(self) -> str:
-        return self.path.name
-
-
 def default_jobs() -> int:
     """Cores this process may use."""
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
-
-
-def plan_sources(raw_dir: Path) -> tuple[list[Source], list[str]]:
-    """Documents of `raw_dir` in document-id order, and warnings; files are read only if an id needs a hash."""
-    manifest, warnings = read_manifest(raw_dir)
-    paths = list_sources(raw_dir)
-    if not paths:
-        raise InputError(f"{raw_dir}: no source documents (*.txt) to build from")
-    sources = []
-    for path in paths:
-        row = manifest.get(path.name)
-        if row is None:
-            warnings.append(f"{path.name}: no row in {MANIFEST_NAME}; metadata inferred or left empty")
-        doc_id = (row or {}).get("document_id") or _file_document_id(path)
-        sources.append(Source(path.absolute(), doc_id, row))
-    check_unique_ids([(s.document_id, s.source_file) for s in sources], raw_dir)
-    return sorted(sources, key=lambda s: s.document_id), warnings
-
-
-def _file_document_id(path: Path) -> str:
-    # document_id_for falls back to a digest prefix only for names without a
-    # usable stem: hash the file only then.
-    doc_id = document_id_for(path.name, "")
-    if doc_id == "doc_":
-        doc_id = document_id_for(path.name, hashlib.sha256(read_source_bytes(path)).hexdigest())
-    return doc_id
 
 
 def iter_results(
