@@ -9,6 +9,7 @@ into table rows.  Offsets named `start`/`end` index the *normalised* text;
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 
@@ -33,7 +34,7 @@ class MappedText:
     """
 
     text: str
-    raw_offsets: tuple[int, ...]
+    raw_offsets: Sequence[int]  # an array('q'): 8 bytes per character
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """Raw `(start, end)` covering normalised `text[start:end]`."""
