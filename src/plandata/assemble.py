@@ -8,7 +8,6 @@ results always give the same tables.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict
 from typing import Any
 
 from plandata.model import Agency, DocumentResult
@@ -23,8 +22,13 @@ def _project(table: str, record: dict[str, Any]) -> Row:
     return {name: record.get(name) for name in TABLES_BY_NAME[table].field_names}
 
 
+def _row(table: str, item: object) -> Row:
+    """The table's fields read off a dataclass (a field it lacks is null); no deep copy as `asdict` makes."""
+    return {name: getattr(item, name, None) for name in TABLES_BY_NAME[table].field_names}
+
+
 def _agency_record(agency: Agency) -> dict[str, Any]:
-    record = asdict(agency)
+    record = _row("agencies", agency)
     record["short_forms"] = "|".join(agency.short_forms) or None
     return record
 
@@ -75,8 +79,8 @@ def assemble(results: list[DocumentResult]) -> Tables:
     tables: Tables = {name: [] for name in TABLES_BY_NAME}
     for result in results:
         tables["documents"].append(_project("documents", result.metadata))
-        tables["measures"].extend(_project("measures", asdict(m)) for m in result.measures)
-        tables["indicators"].extend(_project("indicators", asdict(i)) for i in result.indicators)
-        tables["measure_agencies"].extend(_project("measure_agencies", asdict(a)) for a in result.assignments)
+        tables["measures"].extend(_row("measures", m) for m in result.measures)
+        tables["indicators"].extend(_row("indicators", i) for i in result.indicators)
+        tables["measure_agencies"].extend(_row("measure_agencies", a) for a in result.assignments)
     tables["agencies"] = merge_agencies(a for r in results for a in r.agencies)
     return tables

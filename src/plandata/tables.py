@@ -10,6 +10,7 @@ columns.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import pyarrow as pa
@@ -370,6 +371,7 @@ def json_schema(table: Table) -> dict[str, Any]:
     }
 
 
+@cache
 def arrow_schema(table: Table) -> pa.Schema:
     """pyarrow schema of a table, nullability from `required`."""
     return pa.schema(

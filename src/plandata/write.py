@@ -38,7 +38,9 @@ def format_cell(value: Any) -> str:
 def arrow_table(table: Table, rows: list[dict[str, Any]]) -> pa.Table:
     """Rows of a table as an Arrow table with the table's schema."""
     schema = arrow_schema(table)
-    return pa.Table.from_pylist(rows, schema=schema) if rows else schema.empty_table()
+    # Column lists convert several times faster than `from_pylist` over row dicts.
+    columns = {name: [row[name] for row in rows] for name in schema.names}
+    return pa.table(columns, schema=schema) if rows else schema.empty_table()
 
 
 class TableWriter:
