@@ -31,6 +31,7 @@ from plandata.consumers.xlsx import (
     column_width,
     display_width,
     fit_cell,
+    sheet_names,
     write_workbook,
 )
 from plandata.tables import TABLES
@@ -130,6 +131,31 @@ def test_formula_like_text_is_marked_text(packages: dict[str, Path]) -> None:
         cell = row[header.index("title")]
         assert (cell.value, cell.data_type) == (case["title"], "s")
         assert cell.quotePrefix == case["title"].startswith(("=", "+", "-", "@", "\t"))
+
+
+def test_a_table_longer_than_a_sheet_continues_on_the_next(packages: dict[str, Path], tmp_path: Path) -> None:
+    """With a limit of 21 rows per sheet (20 data rows), every row is still there, in order, across sheets."""
+    package = packages["real"]
+    book = openpyxl.load_workbook(write_workbook(package, tmp_path / "split.xlsx", max_rows=21))
+    for table in TABLES:
+        expected = pq.read_table(package / "data" / f"{table.name}.parquet").to_pylist()
+        names = sheet_names(table.name, len(expected), 21)
+        assert len(names) == max(1, -(-len(expected) // 20))
+        rows = []
+        for name in names:
+            sheet = book[name]
+            assert [c.value for c in sheet[1]] == table.field_names
+            rows += [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+        assert [r[0] for r in rows] == [row[table.field_names[0]] for row in expected]
+    assert book.sheetnames[-1] == DICTIONARY_SHEET
+
+
+@pytest.mark.parametrize(
+    ("rows", "names"),
+    [(0, ["t"]), (1_048_575, ["t"]), (1_048_576, ["t", "t_2"]), (3_000_000, ["t", "t_2", "t_3"])],
+)
+def test_sheet_names(rows: int, names: list[str]) -> None:
+    assert sheet_names("t", rows) == names
 
 
 def test_workbook_is_byte_identical(packages: dict[str, Path], tmp_path: Path) -> None:

@@ -33,6 +33,17 @@ def iter_batches(package_dir: Path, table: Table, columns: list[str] | None = No
         yield batch.to_pylist()
 
 
+def iter_row_tuples(package_dir: Path, table: Table) -> Iterator[list[tuple[Any, ...]]]:
+    """The rows of a table as tuples in field order, `BATCH_ROWS` at a time.
+
+    Column-wise conversion is several times cheaper than dict rows; the
+    writers of large files (workbook, database, spreadsheet CSV) use this.
+    """
+    parquet = pq.ParquetFile(parquet_path(package_dir, table))
+    for batch in parquet.iter_batches(batch_size=BATCH_ROWS, columns=table.field_names):
+        yield list(zip(*(column.to_pylist() for column in batch.columns), strict=True))
+
+
 def sample_rows(package_dir: Path, table: Table, limit: int = SAMPLE_ROWS) -> list[Row]:
     """The first `limit` rows of a table."""
     rows: list[Row] = []

@@ -18,7 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from plandata.consumers.rows import iter_batches
+from plandata.consumers.rows import iter_row_tuples
 from plandata.tables import Table
 from plandata.write import format_cell
 
@@ -50,8 +50,7 @@ def write_spreadsheet_csv(package_dir: Path, table: Table, path: Path) -> Path:
     """Write a table as UTF-8 CSV with a byte-order mark and CRLF line ends, batch by batch."""
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         fh.write(",".join(f'"{name}"' for name in table.field_names) + "\r\n")
-        for batch in iter_batches(package_dir, table):
-            fh.writelines(
-                ",".join(spreadsheet_cell(f.type, row[f.name]) for f in table.fields) + "\r\n" for row in batch
-            )
+        types = [f.type for f in table.fields]
+        for batch in iter_row_tuples(package_dir, table):
+            fh.writelines(",".join(map(spreadsheet_cell, types, row)) + "\r\n" for row in batch)
     return path

@@ -12,11 +12,12 @@ broken reference fails the build; the same rows give the same bytes.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from plandata.consumers.datadict import DICTIONARY_COLUMNS, dictionary_rows
-from plandata.consumers.rows import iter_batches, samples
+from plandata.consumers.rows import iter_row_tuples, samples
 from plandata.tables import TABLES, Field, Table
 
 FTS_TABLE = "measures_fts"
@@ -80,7 +81,7 @@ def fts_sql() -> list[str]:
     ]
 
 
-def _insert(db: sqlite3.Connection, name: str, columns: list[str], rows: list[list[Any]]) -> None:
+def _insert(db: sqlite3.Connection, name: str, columns: list[str], rows: Sequence[Sequence[Any]]) -> None:
     marks = ", ".join("?" for _ in columns)
     db.executemany(f"INSERT INTO {quote(name)} ({', '.join(quote(c) for c in columns)}) VALUES ({marks})", rows)
 
@@ -98,12 +99,16 @@ def write_database(package_dir: Path, path: Path) -> Path:
     db = sqlite3.connect(path, isolation_level=None)
     try:
         db.execute("PRAGMA foreign_keys = ON")
+        # A new file in the build's staging folder: no rollback journal and no fsync needed
+        # (a failed build throws the folder away); neither changes the file's bytes.
+        db.execute("PRAGMA journal_mode = OFF")
+        db.execute("PRAGMA synchronous = OFF")
         db.execute("BEGIN")
         db.execute("PRAGMA defer_foreign_keys = ON")  # a child may come before its parent in reading order
         for table in TABLES:
             db.execute(create_table_sql(table))
-            for batch in iter_batches(package_dir, table):
-                _insert(db, table.name, table.field_names, [[row[n] for n in table.field_names] for row in batch])
+            for batch in iter_row_tuples(package_dir, table):
+                _insert(db, table.name, table.field_names, batch)
             for statement in index_sql(table):
                 db.execute(statement)
         _write_dictionary(db, package_dir)

@@ -13,8 +13,9 @@ release date.  Sheets are streamed row by row from the Parquet files.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ import xlsxwriter
 
 from plandata import RELEASE_DATE, __version__
 from plandata.consumers.datadict import DICTIONARY_COLUMNS, dictionary_rows
-from plandata.consumers.rows import iter_batches, row_count, samples
+from plandata.consumers.rows import iter_row_tuples, row_count, samples
 from plandata.consumers.spreadsheet_csv import starts_formula
 from plandata.tables import TABLES, Table
 
@@ -40,7 +41,8 @@ def display_width(text: str) -> int:
 
 def column_width(header: str, cells: list[str]) -> int:
     """A readable width: the widest cell or header (+2 for the filter button), clamped."""
-    widest = max([display_width(header) + 2, *(display_width(c) for c in cells)])
+    # A character is at least one column wide, so MAX_WIDTH characters decide the clamped width.
+    widest = max([display_width(header) + 2, *(display_width(c[:MAX_WIDTH]) for c in cells)])
     return max(MIN_WIDTH, min(MAX_WIDTH, widest))
 
 
@@ -75,17 +77,15 @@ def _write_sheet(
     book: xlsxwriter.Workbook,
     name: str,
     columns: list[tuple[str, str]],
-    batches: Iterable[list[list[Any]]],
+    rows: Iterable[Sequence[Any]],
     shape: tuple[list[list[Any]], int],
     formats: _Formats,
 ) -> None:
     """A sheet with a frozen, filterable header row; widths fitted to `shape`'s sample rows.
 
-    Rows are written in order, batch by batch (the workbook is in constant-memory mode).
+    Rows are written in order (the workbook is in constant-memory mode).
     """
     sample, total = shape
-    if total + 1 > EXCEL_MAX_ROWS:
-        raise ValueError(f"{name}: {total} rows do not fit in an Excel sheet")
     sheet = book.add_worksheet(name)
     for col, (header, _) in enumerate(columns):
         sheet.set_column(col, col, column_width(header, ["" if r[col] is None else str(r[col]) for r in sample]))
@@ -93,21 +93,40 @@ def _write_sheet(
     sheet.autofilter(0, 0, max(total, 1), len(columns) - 1)
     for col, (header, _) in enumerate(columns):
         sheet.write_string(0, col, header, formats.header)
-    row_number = 0
-    for batch in batches:
-        for row in batch:
-            row_number += 1
-            for col, (_, field_type) in enumerate(columns):
-                _write_cell(sheet, row_number, col, field_type, row[col], formats)
+    for row_number, row in enumerate(rows, start=1):
+        for col, (_, field_type) in enumerate(columns):
+            _write_cell(sheet, row_number, col, field_type, row[col], formats)
 
 
-def _table_batches(package_dir: Path, table: Table) -> Iterator[list[list[Any]]]:
-    for batch in iter_batches(package_dir, table):
-        yield [[row[name] for name in table.field_names] for row in batch]
+def sheet_names(table: str, rows: int, max_rows: int = EXCEL_MAX_ROWS) -> list[str]:
+    """Sheets holding a table: `table`, then `table_2`, `table_3` … when it outgrows one sheet."""
+    parts = max(1, -(-rows // (max_rows - 1)))  # the header takes a row of every sheet
+    return [table] + [f"{table}_{n}" for n in range(2, parts + 1)]
 
 
-def write_workbook(package_dir: Path, path: Path) -> Path:
-    """Write every table of the package and its data dictionary to the workbook at `path`."""
+def _write_table(
+    book: xlsxwriter.Workbook,
+    package_dir: Path,
+    table: Table,
+    sample: list[list[Any]],
+    formats: _Formats,
+    max_rows: int,
+) -> None:
+    """A table's sheets: Excel stops at `max_rows` rows, so a longer table continues on the next sheet."""
+    columns = [(f.name, f.type) for f in table.fields]
+    total = row_count(package_dir, table)
+    rows = chain.from_iterable(iter_row_tuples(package_dir, table))
+    per_sheet = max_rows - 1
+    for part, name in enumerate(sheet_names(table.name, total, max_rows)):
+        count = min(per_sheet, total - part * per_sheet)
+        _write_sheet(book, name, columns, islice(rows, count), (sample, count), formats)
+
+
+def write_workbook(package_dir: Path, path: Path, max_rows: int = EXCEL_MAX_ROWS) -> Path:
+    """Write every table of the package and its data dictionary to the workbook at `path`.
+
+    `max_rows` is Excel's limit of rows per sheet (tests lower it to see a table continue on a second sheet).
+    """
     # constant_memory streams each sheet through a temporary file; XlsxWriter
     # stamps those files 1980-01-31, so the zip is the same on every build.
     book = xlsxwriter.Workbook(
@@ -127,11 +146,9 @@ def write_workbook(package_dir: Path, path: Path) -> Path:
     formats = _Formats(book)
     first_rows = samples(package_dir)
     for table in TABLES:
-        columns = [(f.name, f.type) for f in table.fields]
         sample = [[row[name] for name in table.field_names] for row in first_rows[table.name]]
-        shape = (sample, row_count(package_dir, table))
-        _write_sheet(book, table.name, columns, _table_batches(package_dir, table), shape, formats)
+        _write_table(book, package_dir, table, sample, formats, max_rows)
     dictionary = [[entry[c] for c, _ in DICTIONARY_COLUMNS] for entry in dictionary_rows(first_rows)]
-    _write_sheet(book, DICTIONARY_SHEET, list(DICTIONARY_COLUMNS), [dictionary], (dictionary, len(dictionary)), formats)
+    _write_sheet(book, DICTIONARY_SHEET, list(DICTIONARY_COLUMNS), dictionary, (dictionary, len(dictionary)), formats)
     book.close()
     return path
