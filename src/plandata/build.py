@@ -24,7 +24,7 @@ from plandata.metadata import document_metadata
 from plandata.model import Agency, DocumentResult, RawDocument
 from plandata.normalise import OPENCC_CONFIG, normalise, opencc_version
 from plandata.publish import check_output_dir, make_staging, swap_into_place
-from plandata.runner import Progress, iter_results
+from plandata.runner import Progress, default_jobs, iter_results
 from plandata.tables import AGENCIES, TABLES_BY_NAME
 from plandata.validate import Report, validate_package
 from plandata.write import PackageWriter, arrow_table
@@ -137,7 +137,7 @@ def build(raw_dir: Path, out_dir: Path, options: BuildOptions | None = None) -> 
     out_dir = check_output_dir(out_dir, raw_dir)  # refuses to replace anything but a previous package
     staging = make_staging(out_dir)
     try:
-        writer = PackageWriter(staging)
+        writer = PackageWriter(staging, options.jobs or default_jobs())
         try:
             agency_rows, doc_warnings = stream_documents(sources, writer, options)
             writer.finish(package_metadata())

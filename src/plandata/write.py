@@ -103,8 +103,9 @@ class TableWriter:
 class PackageWriter:
     """Write a package incrementally: `append` batches of rows, then `finish` with the descriptor."""
 
-    def __init__(self, out_dir: Path) -> None:
+    def __init__(self, out_dir: Path, jobs: int = 1) -> None:
         self.out_dir = out_dir
+        self.jobs = jobs  # processes for the consumer files
         (out_dir / DATA_DIR).mkdir(parents=True, exist_ok=True)
         self.tables = {t.name: TableWriter(t, out_dir / DATA_DIR) for t in TABLES}
         # The descriptor lists every source document; keep only what it needs.
@@ -134,7 +135,7 @@ class PackageWriter:
 
         data_files = [f"{DATA_DIR}/{p.name}" for w in self.tables.values() for p in (w.csv_path, w.parquet_path)]
         stats = {}
-        for name in data_files + write_consumers(self.out_dir):  # + workbook, database, spreadsheet CSV
+        for name in data_files + write_consumers(self.out_dir, self.jobs):  # + workbook, database, spreadsheet CSV
             with (self.out_dir / name).open("rb") as fh:
                 digest = hashlib.file_digest(fh, "sha256").hexdigest()
             stats[name] = ((self.out_dir / name).stat().st_size, digest)

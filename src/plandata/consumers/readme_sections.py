@@ -73,7 +73,8 @@ def files(tables: tuple[Table, ...]) -> list[str]:
         "| `datapackage.json` | Frictionless descriptor: schemas, primary and foreign keys, sizes and hashes |",
         "| `data/<table>.csv` | the canonical data: UTF-8 without byte-order mark, LF, header row |",
         "| `data/<table>.parquet` | the same rows, typed (int64, double, bool, string), zstd |",
-        f"| `{XLSX_PATH}` | spreadsheets: one sheet per table and a `data_dictionary` sheet |",
+        f"| `{XLSX_PATH}` | spreadsheets: one sheet per table (past Excel's 1,048,575 rows a table continues "
+        "on `<table>_2`, `<table>_3` …) and a `data_dictionary` sheet |",
         f"| `{spreadsheet_csv_path('<table>')}` | CSV for Excel: UTF-8 with byte-order mark, CRLF |",
         f"| `{SQLITE_PATH}` | SQLite with keys, indexes and full-text search; ready for Datasette |",
         "",
