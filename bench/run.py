@@ -40,23 +40,25 @@ from corpus import write_corpus  # noqa: E402
 class Run:
     seconds: float  # wall time
     cpu_seconds: float  # user + system time of the process and every worker it waited for
-    peak_rss_mb: float
+    peak_rss_mb: float  # peak of the summed RSS: counts pages a forked worker shares with its parent twice
+    peak_pss_mb: float  # peak of the summed PSS: shared pages split between the processes sharing them
     returncode: int
     output: str
 
 
-def run_measured(cmd: list[str], poll: float = 0.05) -> Run:
-    """Run a command; wall time and the peak of the summed RSS of its process tree."""
+def run_measured(cmd: list[str], poll: float = 0.1) -> Run:
+    """Run a command; wall time and the peaks of the summed RSS and PSS of its process tree."""
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""))
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True)
     root = psutil.Process(proc.pid)
-    peak = 0
+    peak = peak_pss = 0
     while proc.poll() is None:
         try:
-            tree = [root, *root.children(recursive=True)]
-            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+            tree = [p.memory_full_info() for p in [root, *root.children(recursive=True)] if p.is_running()]
+            peak = max(peak, sum(m.rss for m in tree))
+            peak_pss = max(peak_pss, sum(m.pss for m in tree))
         except psutil.Error:
             pass
         time.sleep(poll)
@@ -64,7 +66,7 @@ def run_measured(cmd: list[str], poll: float = 0.05) -> Run:
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return Run(wall, cpu, peak / 2**20, proc.returncode, output)
+    return Run(wall, cpu, peak / 2**20, peak_pss / 2**20, proc.returncode, output)
 
 
 def floor_seconds(corpus: Path) -> float:
@@ -108,9 +110,9 @@ def bench_size(size_mb: int, args: argparse.Namespace) -> dict[str, object]:
         "floor_mb_s_per_core": mb / floor,
         "build_s": build.seconds, "build_cpu_s": build.cpu_seconds, "build_mb_s": mb / build.seconds,
         "build_mb_s_per_core": mb / build.cpu_seconds,
-        "build_peak_rss_mb": build.peak_rss_mb,
+        "build_peak_rss_mb": build.peak_rss_mb, "build_peak_pss_mb": build.peak_pss_mb,
         "validate_s": fast.seconds, "validate_cpu_s": fast.cpu_seconds, "validate_rows_s": rows / fast.seconds,
-        "validate_peak_rss_mb": fast.peak_rss_mb,
+        "validate_peak_rss_mb": fast.peak_rss_mb, "validate_peak_pss_mb": fast.peak_pss_mb,
         "validate_valid": fast.returncode == 0,
     }
     result["build_vs_floor"] = result["build_mb_s_per_core"] / result["floor_mb_s_per_core"]  # type: ignore[operator]
@@ -134,9 +136,10 @@ def print_table(results: list[dict[str, object]], jobs: int) -> None:
         print(f"  floor (read+decode+t2s)   {r['floor_mb_s_per_core']:8.1f} MB per CPU-second")
         print(f"  build                     {r['build_mb_s']:8.2f} MB/s wall"
               f"  ({r['build_mb_s_per_core']:.2f} MB per CPU-second = {r['build_vs_floor']:.1%} of the floor)"
-              f"  {r['build_s']:.1f} s  peak RSS {r['build_peak_rss_mb']:.0f} MB")
+              f"  {r['build_s']:.1f} s  peak RSS {r['build_peak_rss_mb']:.0f} MB, PSS {r['build_peak_pss_mb']:.0f} MB")
         print(f"  validate (fast path)      {r['validate_rows_s']:8.0f} rows/s  {r['validate_s']:.1f} s"
-              f"  peak RSS {r['validate_peak_rss_mb']:.0f} MB  valid={r['validate_valid']}")
+              f"  peak RSS {r['validate_peak_rss_mb']:.0f} MB, PSS {r['validate_peak_pss_mb']:.0f} MB"
+              f"  valid={r['validate_valid']}")
         if "frictionless_s" in r:
             print(f"  frictionless validate     {r['frictionless_rows_s']:8.0f} rows/s  {r['frictionless_s']:.1f} s"
                   f"  valid={r['frictionless_valid']}  -> fast path {r['validate_speedup']:.1f}x wall,"
