@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plandata.indicators import extract_indicators
+from plandata.indicators import CLAUSE_BREAK_RE, SENTENCE_BREAK_RE, _piece_at, extract_indicators
 from plandata.model import Indicator, Measure, NormalisedDocument, RawDocument
 from plandata.normalise import normalise
 from plandata.quantities import excluded_spans
@@ -170,3 +171,20 @@ def test_quotes_and_raw_offsets_hold_for_any_mix_of_cases(texts: list[str], join
         assert ind.indicator_id == f"t:i{n:04d}"
         assert ind.quote == doc.text[ind.start : ind.end]
         assert document(raw[ind.raw_start : ind.raw_end]).text == ind.quote
+
+
+def test_a_comma_between_thousands_is_not_a_clause_break() -> None:
+    text = "共1,200所,新增3,45人,12,3456名,a,b"
+    assert [text[m.start() - 1 : m.end() + 1] for m in CLAUSE_BREAK_RE.finditer(text)] == \
+        ["所,新", "3,4", "人,1", "2,3", "名,a", "a,b"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text("1,2;。!\n\t|a ", max_size=40), st.integers(min_value=0, max_value=40))
+def test_the_piece_around_a_position_is_that_of_the_whole_text(text: str, pos: int) -> None:
+    pos = min(pos, len(text))
+    for breaks in (CLAUSE_BREAK_RE, SENTENCE_BREAK_RE):
+        cuts = list(breaks.finditer(text))
+        starts, ends = [0, *(m.end() for m in cuts)], [*(m.start() for m in cuts), len(text)]
+        k = max(0, bisect.bisect_right(starts, pos) - 1)
+        assert _piece_at(text, breaks, pos) == (starts[k], ends[k])

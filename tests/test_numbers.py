@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plandata.numbers import NUMERAL_RE, fold_digits, is_chinese, parse_numeral
+from plandata.numbers import NUMERAL_RE, fold_digits, is_chinese, next_numeral, parse_numeral
 
 
 @pytest.mark.parametrize(
@@ -41,3 +41,13 @@ def test_round_trip_chinese_and_arabic(n: int) -> None:
     assert parse_numeral(chinese) == n
     assert parse_numeral(str(n)) == n
     assert parse_numeral(fold_digits(str(n)).translate({ord(d): 0xFF10 + int(d) for d in "0123456789"})) == n
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text("12,.３٣a百分之十二两千万零〇统第 ", max_size=30), st.integers(min_value=0, max_value=30))
+def test_next_numeral_finds_what_the_pattern_finds(text: str, pos: int) -> None:
+    pos = min(pos, len(text))
+    expected = NUMERAL_RE.search(text, pos, len(text))
+    found = next_numeral(text, pos, len(text))
+    assert (found and found.span()) == (expected and expected.span())
+    assert (found and found.group("percent")) == (expected and expected.group("percent"))

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plandata.quantities import counts_listed_items, excluded_spans, find_quantities
-from plandata.quantity_rules import load_units
+from plandata.numbers import NUMERAL_RE
+from plandata.quantities import Exclusions, counts_listed_items, excluded_spans, find_quantities
+from plandata.quantity_rules import load_units, unmatchable
 
 UNITS = sorted(u for u, unit in load_units().items() if not unit.needs_comparator)
 
@@ -46,3 +50,39 @@ def test_a_chinese_numeral_counting_the_list_before_it_is_a_summary() -> None:
     assert find_quantities(text) == []
     assert [q.value for q in find_quantities("开设语文、数学、英语3个学科的拓展课程")] == [3]
     assert [q.value for q in find_quantities("开设语文、数学、英语四个学科的拓展课程")] == [4]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "never_held"),
+    [
+        (r"第[0-9一二三]+", "\n。,"),  # classes and literals
+        (r"\d{1,3}(?:,\d{3})+", "\n。"),  # a quantifier's comma is not a literal; the other comma is
+        (r"《[^》\n]{1,120}》", "\n"),  # a negated class holds 。 and commas, not what it lists
+        (r"\d+\s*年", "。,"),  # \s holds a line break
+        (r"年.", "\n"),  # . holds all but a line break
+        (r"(?s)年.", ""),  # inline flags, $, back references and numeric escapes are not judged
+        (r"年$", ""),
+        (r"(年)\1", ""),
+        (r"年\012", ""),
+        (r"年\x0a", ""),
+    ],
+)
+def test_unmatchable_characters_of_a_pattern(pattern: str, never_held: str) -> None:
+    assert unmatchable(re.compile(pattern), "\n。,") == never_held
+
+
+# Pieces that fire the not-target rules (titles, slogans, dates, congresses, ordinals, ages, lone 一 …), and others.
+PIECES = ["2025年", "2021—2025", "《规划2025》", "“十四五”", "“四个\n意识”", "五位一体", "十九届二中全会",
+          "二十大", "第三", "3岁", "5页", "2mb", "统一", "一", "三个学科", "12所", "10名", "2021年3月5日",
+          "\n", "。", ",", " ", "全区"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=25), st.booleans())
+def test_exclusions_agree_with_the_whole_text_spans(pieces: list[str], backwards: bool) -> None:
+    text = "".join(pieces)
+    spans = excluded_spans(text)
+    numerals = [m.span() for m in NUMERAL_RE.finditer(text)]
+    exclusions = Exclusions(text)
+    for start, end in reversed(numerals) if backwards else numerals:
+        assert exclusions.covers(start, end) == any(s < end and start < e for s, e, _ in spans)

@@ -68,6 +68,8 @@ def own_regions(measures: list[Measure]) -> dict[str, tuple[int, int]]:
 
 
 _Link = tuple[str, int, int, str, Agency]  # name as written, start, end, relation, agency
+# 市人力资源社会保障局(市公务员局): the body before its second name in parentheses.
+_SECOND_NAME_RE = re.compile(r"\(.*\)$")
 
 
 def _listed_units(
@@ -85,8 +87,7 @@ def _listed_units(
 
 def _listed_link(unit: ListedUnit, registry: Registry, jurisdiction: str | None) -> _Link:
     """A list's unit resolved; unknown names are kept as written."""
-    # 市人力资源社会保障局(市公务员局): the body before its second name in parentheses.
-    bare = re.sub(r"\(.*\)$", "", unit.name)
+    bare = _SECOND_NAME_RE.sub("", unit.name)
     agency = (
         registry.resolve(unit.name, jurisdiction)
         or registry.resolve(bare, jurisdiction)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from plandata.numbers import parse_chinese
 from plandata.quantity_rules import PatternRule, load_achievement_cues, load_year_forms
@@ -89,6 +90,7 @@ def _cues(piece: str, offset: int, scope: str) -> list[_Marker]:
     ]
 
 
+@lru_cache(maxsize=32)  # the quantities of one sentence ask in turn; few texts are held
 def _review_paragraph(text: str, sentence_start: int, plan_period_end: int | None) -> bool:
     """True when the paragraph before the sentence last spoke of the past (a review of results)."""
     para_start = text.rfind("\n", 0, sentence_start) + 1

@@ -43,6 +43,7 @@ _YEAR_RE = re.compile(r"(?:19|20)\d{2}")
 _BASE_WORDS = ("基期", "基数", "现状", "基准")
 _TARGET_WORDS = ("目标", "预期", "规划")
 _CELL_SPLIT_RE = re.compile(r"\t+|\s*\|\s*|\s{2,}")
+_CELL_SPLIT_CHAR_RE = re.compile(r"[\s|]")  # every cell separator holds one of these
 MAX_CELL_CHARS = 40
 # A note, or a heading of the outline (一、 (一) 第一章), ends a table.
 _TABLE_END_RE = re.compile(
@@ -106,6 +107,18 @@ def _cells(start: int, line: str, index: int) -> list[Cell]:
             cells.append(Cell(piece.strip(), at, at + len(piece.strip()), index))
         pos = sep.end() if sep else len(line)
     return cells
+
+
+def _first_cell(line: str) -> str:
+    """Text of the first cell of a line (that of `_cells(…)[0]`), "" when it has none."""
+    if not _CELL_SPLIT_CHAR_RE.search(line):
+        return line.strip()
+    pos = 0
+    for sep in _CELL_SPLIT_RE.finditer(line):
+        if piece := line[pos : sep.start()].strip():
+            return piece
+        pos = sep.end()
+    return line[pos:].strip()
 
 
 def _marks_year(cell: str) -> bool:
@@ -275,8 +288,7 @@ def find_indicator_tables(text: str, plan_period_end: int | None) -> list[Indica
 def _table_at(lines: list[tuple[int, str]], index: int,
               plan_period_end: int | None) -> tuple[IndicatorTable | None, int]:
     """The table whose header starts at line `index`, and the line to go on from."""
-    first = _cells(*lines[index], index)
-    if not first or header_type(first[0].text) is None:
+    if header_type(_first_cell(lines[index][1])) is None:  # most lines: only their first cell is read
         return None, index + 1
     header = _find_header([c for i in range(index, min(len(lines), index + 12)) for c in _cells(*lines[i], i)])
     if header is None:

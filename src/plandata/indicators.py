@@ -30,19 +30,19 @@ Quantities before the first measure (news leads, preambles) are dropped.
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass
 
 from plandata.indicator_context import Context, read_context
 from plandata.indicator_tables import IndicatorTable, TableRow, find_indicator_tables
 from plandata.model import Indicator, Measure, NormalisedDocument
-from plandata.quantities import Quantity, excluded_spans, find_quantities
+from plandata.quantities import Quantity, find_quantities
 from plandata.quantity_rules import load_units
 
-# Clause breaks: a comma is one unless it separates thousands (1,200); so are the
-# cell separators of a table row written on one line.
-CLAUSE_BREAK_RE = re.compile(r"[;。!?:\n\t|]|,(?!\d{3}(?!\d))|(?<!\d),")
+# Clause breaks, one character each: a comma is one unless it separates thousands
+# (1,200: a digit before it, exactly three after); so are the cell separators of a
+# table row written on one line.  Both break at every line end (see `_piece_at`).
+CLAUSE_BREAK_RE = re.compile(r"[;。!?:\n\t|,](?<!\d,(?=\d{3}(?!\d)))")
 SENTENCE_BREAK_RE = re.compile(r"[。!?\n]")
 # Words that join two quantities inside one clause; the quote is cut at the last one.
 JOINER_RE = re.compile(r"、|以及|和|及|与|并")
@@ -73,18 +73,18 @@ class _Found:
     attribute: str | None = None
 
 
-def _spans(text: str, breaks: re.Pattern[str]) -> list[tuple[int, int]]:
-    """Pieces of `text` between breaks, as (start, end)."""
-    out, pos = [], 0
-    for m in breaks.finditer(text):
-        out.append((pos, m.start()))
-        pos = m.end()
-    out.append((pos, len(text)))
-    return out
+def _piece_at(text: str, breaks: re.Pattern[str], pos: int) -> tuple[int, int]:
+    """(start, end) of the piece of `text` between two breaks that holds `pos` (a break at `pos` ends it).
 
-
-def _span_of(spans: list[tuple[int, int]], starts: list[int], pos: int) -> tuple[int, int]:
-    return spans[max(0, bisect.bisect_right(starts, pos) - 1)]
+    Breaks are single characters and every line end is one, so only the line
+    of `pos` is searched.
+    """
+    start = text.rfind("\n", 0, pos) + 1
+    for m in breaks.finditer(text, start):
+        if m.end() > pos:
+            return start, m.start()
+        start = m.end()
+    return start, len(text)
 
 
 def _cut_points(text: str, quantities: list[Quantity]) -> list[tuple[int | None, int | None]]:
@@ -129,20 +129,17 @@ def metric_of(text: str, quote: tuple[int, int], quantity: Quantity) -> str | No
 
 
 def _text_indicators(text: str, skip: list[tuple[int, int]], plan_period_end: int | None) -> list[_Found]:
-    clauses, sentences = _spans(text, CLAUSE_BREAK_RE), _spans(text, SENTENCE_BREAK_RE)
-    clause_starts, sentence_starts = [s for s, _ in clauses], [s for s, _ in sentences]
-    quantities = [q for q in find_quantities(text, excluded=excluded_spans(text))
-                  if not any(s <= q.number_start < e for s, e in skip)]
+    quantities = [q for q in find_quantities(text) if not any(s <= q.number_start < e for s, e in skip)]
     by_clause: dict[tuple[int, int], list[Quantity]] = {}
     for q in quantities:
-        by_clause.setdefault(_span_of(clauses, clause_starts, q.number_start), []).append(q)
+        by_clause.setdefault(_piece_at(text, CLAUSE_BREAK_RE, q.number_start), []).append(q)
     found = []
     for clause, members in by_clause.items():
         for q, (cut_start, cut_end) in zip(members, _cut_points(text, members), strict=True):
             quote = _trim(text, cut_start if cut_start is not None else clause[0],
                           cut_end if cut_end is not None else clause[1])
             quote = (min(quote[0], q.start), max(quote[1], q.end))
-            sentence = _span_of(sentences, sentence_starts, q.number_start)
+            sentence = _piece_at(text, SENTENCE_BREAK_RE, q.number_start)
             context = read_context(text, sentence, _row_clause(text, clause), q.number_start, q.end, plan_period_end)
             found.append(_Found(quote[0], quote[1], metric_of(text, quote, q), q.comparator, q.comparator_word,
                                 (q.value, q.value_min, q.value_max), q.unit.unit, context))

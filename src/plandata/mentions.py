@@ -63,8 +63,31 @@ def load_suffixes() -> tuple[str, ...]:
 @lru_cache(maxsize=64)
 def _surface_re(registry: Registry, jurisdiction: str | None) -> tuple[re.Pattern[str], dict[str, Agency]]:
     forms = {w: a for w, a in registry.surfaces(jurisdiction).items() if a.type != "group"}
-    words = sorted(forms, key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, words)) or r"(?!)"), forms
+    return _words_re(list(forms)), forms
+
+
+def _words_re(words: list[str]) -> re.Pattern[str]:
+    """Any of `words`, the longest where several start at the same place.
+
+    Written as a trie (北京市(?:教委|海淀区(?:教委|…))), so that at each place the
+    engine follows one path instead of trying every word, and the pattern stays
+    small to compile.  A word ending inside a longer one is the last branch of
+    its node, so the longer word wins.
+    """
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return re.compile(_trie_pattern(trie) or r"(?!)")
+
+
+def _trie_pattern(node: dict[str, dict]) -> str:
+    branches = [re.escape(char) + _trie_pattern(child) for char, child in node.items() if char]
+    if "" in node:
+        branches.append("")
+    return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
 
 
 @lru_cache(maxsize=1)
@@ -72,9 +95,11 @@ def _suffix_re() -> re.Pattern[str]:
     scope = "".join(SCOPE_LEVELS)
     han = rf"(?:(?![{STEM_STOP}])[\u4e00-\u9fff])"
     suffixes = "|".join(map(re.escape, load_suffixes()))
+    # (中共)? + scope, written to start with a character set so that the engine skips other text quickly.
+    party_or_scope = rf"[中{scope}](?:(?<=中)共[{scope}]|(?<=[{scope}]))"
     # A second suffix may follow closely: 区编制委员会 + 办公室 is one name.
     return re.compile(
-        rf"(?:中共)?[{scope}]委?{han}{{1,{MAX_STEM_CHARS}}}?(?:{suffixes})(?:{han}{{0,4}}?(?:{suffixes}))?"
+        rf"{party_or_scope}委?{han}{{1,{MAX_STEM_CHARS}}}?(?:{suffixes})(?:{han}{{0,4}}?(?:{suffixes}))?"
     )
 
 

@@ -17,17 +17,26 @@ short `…的` phrase (不低于应交流人数的15%).
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from plandata.numbers import NUMERAL_RE, is_chinese, parse_numeral
+from plandata.numbers import NUMERAL_RE, is_chinese, next_numeral, parse_numeral
 from plandata.quantity_rules import (
+    STRETCH_BREAKS,
     ComparatorWord,
+    PatternRule,
     Unit,
+    comparator_re,
+    comparator_sizes,
     comparator_words,
+    load_comparators,
     load_not_targets,
     load_units,
-    units_longest_first,
+    quantity_follow_re,
+    unit_re,
+    unmatchable,
 )
 
 # A lead word (至少, 约) may stand this many characters before the number, with
@@ -73,21 +82,79 @@ def counts_listed_items(text: str, number_start: int, value: float) -> bool:
     return "、" in text[clause_start:number_start] and all(items) and len(items) == value
 
 
-def _excluded(start: int, end: int, spans: list[tuple[int, int, str]]) -> bool:
-    return any(s < end and start < e for s, e, _ in spans)
+@lru_cache(maxsize=1)
+def _rules_by_stretch() -> dict[str, tuple[PatternRule, ...]]:
+    """Not-target rules by the characters of STRETCH_BREAKS that none of their matches holds."""
+    rules: dict[str, list[PatternRule]] = {}
+    for rule in load_not_targets():
+        rules.setdefault(unmatchable(rule.regex, STRETCH_BREAKS), []).append(rule)
+    # The largest group first: it excludes most numerals, and `Exclusions.covers` stops at the first match.
+    return {cut: tuple(found) for cut, found in sorted(rules.items(), key=lambda kv: -len(kv[1]))}
+
+
+class Exclusions:
+    """The not-target matches of `excluded_spans(text)`, found only where a numeral is asked about.
+
+    Running every rule over a whole document costs more than all the rest of
+    the extraction, and few numerals are quantities.  A rule whose matches
+    never hold a line break or a 。 (see `unmatchable`) is run only on the
+    stretch around the numeral between two such characters (a line, a
+    sentence): a search started just after one finds the same matches as one
+    started at the beginning, since no earlier match can run across it, and
+    one stopped just after the next finds all those starting before it.
+    A rule whose matches may hold both runs over the whole text, once.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._cuts: dict[str, list[int]] = {}  # where each stretch-cutting character stands
+        self._searched: dict[str, tuple[int, int, list[tuple[int, int]]]] = {}  # last stretch per cut, its matches
+
+    def covers(self, start: int, end: int) -> bool:
+        """True when a match of a not-target rule overlaps `text[start:end]`."""
+        for cut, rules in _rules_by_stretch().items():
+            searched = self._searched.get(cut)
+            if searched is None or not searched[0] <= start < end <= searched[1]:  # numerals come in order
+                first, last = self._stretch(cut, start, end)
+                searched = self._searched[cut] = (first, last, self._search(rules, first, last))
+            if any(s < end and start < e for s, e in searched[2]):
+                return True
+        return False
+
+    def _stretch(self, cut: str, start: int, end: int) -> tuple[int, int]:
+        """From just after the last `cut` before `start` to the first at or after `end`."""
+        if not cut:
+            return 0, len(self.text)
+        if cut not in self._cuts:
+            self._cuts[cut] = [m.start() for m in re.finditer(f"[{re.escape(cut)}]", self.text)]
+        at = self._cuts[cut]
+        before, after = bisect.bisect_left(at, start), bisect.bisect_left(at, end)
+        return (at[before - 1] + 1 if before else 0), (at[after] if after < len(at) else len(self.text))
+
+    def _search(self, rules: tuple[PatternRule, ...], start: int, end: int) -> list[tuple[int, int]]:
+        # The search may see the character that ends the stretch (a lookahead may test it) but no further.
+        stop = min(end + 1, len(self.text))
+        found = [rule.regex for rule in rules if rule.regex.search(self.text, start, stop)]  # few: search is cheap
+        return [m.span() for regex in found for m in regex.finditer(self.text, start, stop)]
 
 
 def _unit_at(text: str, pos: int) -> Unit | None:
     """The longest unit of the table written at `pos`."""
-    for unit in units_longest_first():
-        if text.startswith(unit.unit, pos):
-            return unit
-    return None
+    m = unit_re().match(text, pos)
+    return load_units()[m.group()] if m else None
 
 
 def _word_at(text: str, pos: int, position: str) -> ComparatorWord | None:
-    for word in comparator_words(position):
-        if text.startswith(word.word, pos):
+    """The longest comparator word of `position` written at `pos`."""
+    m = comparator_re(position).match(text, pos)
+    return load_comparators()[m.group()] if m else None
+
+
+def _word_ending_at(text: str, end: int, position: str) -> ComparatorWord | None:
+    """The longest comparator word of `position` written just before `end`."""
+    for size in comparator_sizes(position):
+        word = load_comparators().get(text[end - size : end]) if size <= end else None
+        if word is not None and word.position == position:
             return word
     return None
 
@@ -97,14 +164,17 @@ def _word_before(text: str, pos: int) -> tuple[ComparatorWord, int] | None:
     head = text[max(0, pos - 12) : pos]
     fill = _TOUCH_FILL_RE.search(head)
     touch_end = pos - (len(fill.group()) if fill else 0)
-    for word in comparator_words("before"):
-        if text.endswith(word.word, 0, touch_end):
-            return word, touch_end - len(word.word)
+    if touching := _word_ending_at(text, touch_end, "before"):
+        return touching, touch_end - len(touching.word)
     for word in comparator_words("lead"):
+        if pos > LEAD_GAP and word.word not in text[max(0, pos - LEAD_GAP - len(word.word)) : pos]:
+            continue  # not near enough: no gap below can find it
         for gap in range(LEAD_GAP + 1):
             end = pos - gap
             if text.endswith(word.word, 0, end) and _LEAD_FILL_RE.fullmatch(text[end:pos]):
                 return word, end - len(word.word)
+    if text[pos - 1 : pos] != "的":  # what `_OF_PHRASE_RE` ends with
+        return None
     window_start = max(0, pos - OF_PHRASE_MAX - 4)
     for word in comparator_words("before"):
         at = text.rfind(word.word, window_start, pos)
@@ -203,31 +273,40 @@ def _settle(text: str, reading: _Reading) -> Quantity | None:
 
 
 def find_quantities(text: str, start: int = 0, end: int | None = None,
-                    excluded: list[tuple[int, int, str]] | None = None) -> list[Quantity]:
+                    excluded: Exclusions | None = None) -> list[Quantity]:
     """Quantities whose numeral lies in `text[start:end]`, in reading order.
 
-    `excluded` are spans from `excluded_spans(text)`; pass them when scanning
-    many pieces of one text so the patterns run once.
+    `excluded` is `Exclusions(text)`; pass it when scanning many pieces of one
+    text so that no stretch is searched twice.
     """
     end = len(text) if end is None else end
-    spans = excluded_spans(text) if excluded is None else excluded
+    exclusions = Exclusions(text) if excluded is None else excluded
+    follow = quantity_follow_re()
     found: list[Quantity] = []
     pos = start
-    while (m := NUMERAL_RE.search(text, pos, end)) is not None:
-        pos = m.end()
-        value = parse_numeral(m.group())
-        if value is None or _excluded(m.start(), m.end(), spans):
+    while (m := next_numeral(text, pos, end)) is not None:
+        pos, token = m.end(), m.group()
+        if not (m.group("percent") or token.endswith(("万", "亿")) or follow.match(text, pos)):
+            continue  # no unit can be read after it: most numerals in a text (统一, 第一) end here
+        value = parse_numeral(token)
+        if value is None:
             continue
-        reading = _Reading(m.start(), m.end(), value)
-        if m.group("percent"):
-            reading.unit = load_units()["%"]
-        else:
-            _read_unit(text, reading, m.group())
-        _read_range(text, reading)
-        quantity = _settle(text, reading)
-        if quantity is not None and is_chinese(m.group()) and counts_listed_items(text, m.start(), value):
+        quantity = _settle(text, _read(text, m, value))
+        if quantity is None or exclusions.covers(m.start(), m.end()):
             continue
-        if quantity is not None:
-            found.append(quantity)
-            pos = max(pos, quantity.end if quantity.comparator == "range" else m.end())
+        if is_chinese(token) and counts_listed_items(text, m.start(), value):
+            continue
+        found.append(quantity)
+        pos = max(pos, quantity.end if quantity.comparator == "range" else m.end())
     return found
+
+
+def _read(text: str, m: re.Match[str], value: float) -> _Reading:
+    """The unit, infix word and range after the numeral matched by `m`."""
+    reading = _Reading(m.start(), m.end(), value)
+    if m.group("percent"):
+        reading.unit = load_units()["%"]
+    else:
+        _read_unit(text, reading, m.group())
+    _read_range(text, reading)
+    return reading

@@ -63,6 +63,42 @@ class PatternRule:
     source: str = ""  # year_forms only: stated | inferred
 
 
+# Characters that cut a text into stretches (lines, sentences) which the not-target rules whose
+# matches never hold them are run on one at a time (see `unmatchable`, `quantities.Exclusions`).
+STRETCH_BREAKS = "\n。"
+# One part of a pattern: an escape, a character class, a quantifier {m,n}, or a single character.
+_PATTERN_PART_RE = re.compile(r"\\.|\[\^?\]?(?:\\.|[^\]\\])*\]|\{(?:\d+,?\d*|,\d+)\}|.", re.DOTALL)
+_OPERATORS = set("()|*+?{}^")
+_INLINE_FLAG_RE = re.compile(r"\(\?(?!P[<=])[a-zA-Z-]")
+
+
+def unmatchable(pattern: re.Pattern[str], chars: str) -> str:
+    """The characters of `chars` that no match of `pattern` can hold.
+
+    Every character a match holds is matched by one literal, escape, class or
+    `.` of the pattern (a backreference repeats what a group matched), so each
+    part is tried on its own against each character.  What this reading cannot
+    judge — `$`, inline flags, numeric escapes, parts that do not compile alone —
+    answers "" (none), which is always safe.  Quantifier digits and group names
+    are tried as literals too: they can only make the answer smaller.
+    """
+    parts = _PATTERN_PART_RE.findall(pattern.pattern)
+    if "$" in parts or _INLINE_FLAG_RE.search(pattern.pattern) or pattern.flags & re.VERBOSE:
+        return ""
+    kept = chars
+    for part in parts:
+        if part in _OPERATORS or part[0] == "{" and len(part) > 1:  # {1,3}: a quantifier
+            continue
+        if part[0] == "\\" and part[1].isdigit():  # \1 (a group), \012 (octal)
+            return ""
+        try:
+            regex = re.compile(part, pattern.flags)
+        except re.error:
+            return ""
+        kept = "".join(c for c in kept if not regex.fullmatch(c))
+    return kept
+
+
 def _compile(pattern: str, where: str) -> re.Pattern[str]:
     try:
         return re.compile(pattern.replace("{num}", NUMERAL_CLASS), re.IGNORECASE)
@@ -90,6 +126,17 @@ def units_longest_first() -> tuple[Unit, ...]:
     return tuple(sorted(load_units().values(), key=lambda u: -len(u.unit)))
 
 
+def _alternation(words: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex trying `words` in the order given: its match at a position is the first word written there."""
+    return re.compile("|".join(map(re.escape, words)) or r"(?!)")
+
+
+@lru_cache(maxsize=1)
+def unit_re() -> re.Pattern[str]:
+    """The units of the table as one regex, longest first: `match` at a position gives the unit written there."""
+    return _alternation(tuple(u.unit for u in units_longest_first()))
+
+
 @lru_cache(maxsize=1)
 def load_comparators() -> dict[str, ComparatorWord]:
     """`data/comparators.csv` keyed by word."""
@@ -106,6 +153,30 @@ def comparator_words(position: str) -> tuple[ComparatorWord, ...]:
     """Comparator words of one position, longest first (不超过 before 超过)."""
     found = [w for w in load_comparators().values() if w.position == position]
     return tuple(sorted(found, key=lambda w: -len(w.word)))
+
+
+@lru_cache(maxsize=8)
+def comparator_sizes(position: str) -> tuple[int, ...]:
+    """Lengths of the comparator words of one position, longest first."""
+    return tuple(sorted({len(w.word) for w in comparator_words(position)}, reverse=True))
+
+
+@lru_cache(maxsize=8)
+def comparator_re(position: str) -> re.Pattern[str]:
+    """Comparator words of one position as one regex, longest first (see `unit_re`)."""
+    return _alternation(tuple(w.word for w in comparator_words(position)))
+
+
+@lru_cache(maxsize=1)
+def quantity_follow_re() -> re.Pattern[str]:
+    """What must follow a numeral for it to be a quantity: a unit, an infix or range word, or 万/亿.
+
+    Only a cheap test: a numeral without any of these after it can never be
+    read as a quantity (see `quantities.find_quantities`).
+    """
+    words = {u.unit for u in load_units().values()} | {"万", "亿"}
+    words |= {w.word for w in load_comparators().values() if w.position in ("infix", "between")}
+    return _alternation(tuple(sorted(words)))
 
 
 @lru_cache(maxsize=1)

@@ -22,14 +22,17 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TypeVar
 
 from plandata.errors import RuleTableError
 from plandata.lexicon import read_table
 from plandata.model import Agency
 from plandata.tables import ADMIN_LEVELS, AGENCY_TYPES, NAME_EN_STATUSES
 
+T = TypeVar("T")
 AGENCY_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_:.\-]*$")
 # Levels a scope character written before a stem refers to (`区教委`: district).
 SCOPE_LEVELS: dict[str, tuple[str, ...]] = {
@@ -44,6 +47,8 @@ PARTY_PREFIX = "中共"  # written before a jurisdiction's name in party organs:
 LEVEL_BY_LAST_CHAR = {"省": "province", "市": "prefecture", "区": "district", "县": "county", "旗": "county"}
 UNREGISTERED_PREFIX = "unregistered."
 NATIONAL = "national"
+# Answers kept per memo of the registry (names repeat); past this many a memo starts again.
+MEMO_SIZE = 100_000
 # Names starting with these are collective (各乡镇…, 相关高校…): typed as groups even when unknown.
 GROUP_MARKERS = ("各", "相关", "有关")
 
@@ -202,8 +207,26 @@ class Registry:
         for a in curated:
             for written in (a.name_zh, *a.short_forms):
                 self._curated_forms[(a.jurisdiction, written)] = a
-        # Longest names first, so 北京市海淀区 wins over 北京市.
-        self._prefixes = sorted({(k, j) for k, j in jurisdictions.items()}, key=lambda kj: -len(kj[0]))
+        # Longest names first, so 北京市海淀区 wins over 北京市; by first character, as only those can start a name.
+        self._prefixes: dict[str, list[tuple[str, Jurisdiction]]] = {}
+        for k, j in sorted({(k, j) for k, j in jurisdictions.items()}, key=lambda kj: -len(kj[0])):
+            self._prefixes.setdefault(k[:1], []).append((k, j))
+        # stem -> positions in `forms` of the forms writing it: only those can match a name ending in the stem
+        self._forms_by_stem: dict[str, list[int]] = {}
+        for k, form in enumerate(forms):
+            for stem in dict.fromkeys(form.stems):
+                self._forms_by_stem.setdefault(stem, []).append(k)
+        # resolve(), unregistered(), expand() and chain() are pure: their answers are kept (see `_kept`)
+        self._memos: dict[str, dict[object, object]] = {"resolve": {}, "unregistered": {}, "expand": {}, "chain": {}}
+
+    def _kept(self, memo: str, key: object, compute: Callable[[], T]) -> T:
+        """`compute()`, kept in the memo under `key`; a memo of MEMO_SIZE answers starts again."""
+        kept = self._memos[memo]
+        if key not in kept:
+            if len(kept) >= MEMO_SIZE:  # bounded on corpora of any size
+                kept.clear()
+            kept[key] = compute()
+        return kept[key]  # type: ignore[return-value]
 
     # -- jurisdictions -------------------------------------------------------------------------
     def jurisdiction(self, name: str | None) -> Jurisdiction | None:
@@ -230,10 +253,14 @@ class Registry:
     # -- resolution ----------------------------------------------------------------------------
     def resolve(self, name: str, jurisdiction: str | None) -> Agency | None:
         """The agency `name` stands for in a document of `jurisdiction`, or None."""
+        return self._kept("resolve", (name, jurisdiction), lambda: self._resolve(name, jurisdiction))
+
+    def _resolve(self, name: str, jurisdiction: str | None) -> Agency | None:
         hit = self._resolve_prefixed(name, self.jurisdiction(jurisdiction))
         if hit is not None:
             return hit
-        for depth, j in enumerate(self.chain(jurisdiction)):
+        chain = self._kept("chain", jurisdiction, lambda: tuple(self.chain(jurisdiction)))
+        for depth, j in enumerate(chain):
             own = depth == 0 and bool(jurisdiction)  # 各有关单位 names the document's own bodies only
             hit = self._curated_forms.get((j.name, name)) or self._from_forms(name, j, own)
             if hit is not None:
@@ -248,7 +275,7 @@ class Registry:
         """
         bare = name.removeprefix(PARTY_PREFIX)
         unknown = [(own.name, own)] if own is not None and own.slug is None else []
-        for prefix, j in unknown + self._prefixes:
+        for prefix, j in unknown + self._prefixes.get(bare[:1], []):
             if bare.startswith(prefix) and len(bare) > len(prefix):
                 stem = bare[len(prefix) :]
                 hit = self._curated_forms.get((j.name, name)) or self._expand_stem(stem, j)
@@ -257,15 +284,13 @@ class Registry:
         return None
 
     def _expand_stem(self, stem: str, j: Jurisdiction) -> Agency | None:
-        for form in self.forms:
-            if stem in form.stems and (
-                OWN_SCOPE in form.scopes or any(form.fits(s, j.admin_level) for s in form.scopes)
-            ):
+        for form in self._forms_with_stem(stem):
+            if OWN_SCOPE in form.scopes or any(form.fits(s, j.admin_level) for s in form.scopes):
                 return self.expand(form, j)
         return None
 
     def _from_forms(self, name: str, j: Jurisdiction, own: bool) -> Agency | None:
-        for form in self.forms:
+        for form in self._forms_with_stem(name, name[1:]):  # the name, or the name after its scope
             for scope in form.scopes:
                 if scope == OWN_SCOPE:
                     matched = own and name in form.stems
@@ -275,8 +300,15 @@ class Registry:
                     return self.expand(form, j)
         return None
 
+    def _forms_with_stem(self, *stems: str) -> list[AgencyForm]:
+        """Forms having one of `stems`, in table order."""
+        return [self.forms[k] for k in sorted({k for stem in stems for k in self._forms_by_stem.get(stem, ())})]
+
     def expand(self, form: AgencyForm, j: Jurisdiction) -> Agency:
         """The body `form` names in `j`: curated if listed, generated otherwise."""
+        return self._kept("expand", (form.form_id, j), lambda: self._expand(form, j))
+
+    def _expand(self, form: AgencyForm, j: Jurisdiction) -> Agency:
         name_zh = form.name_zh.format(full=j.full_name)
         if j.slug is None:  # a place the registry does not know: no English, no curated id
             return Agency(
@@ -316,11 +348,14 @@ class Registry:
         written like a generic form (区教育工作领导小组 with no jurisdiction)
         takes the form's type and the scope's level.
         """
+        return self._kept("unregistered", (name, jurisdiction), lambda: self._unregistered_agency(name, jurisdiction))
+
+    def _unregistered_agency(self, name: str, jurisdiction: str | None) -> Agency:
         j = self.jurisdiction(jurisdiction)
         scope = name[:1]
         levels = SCOPE_LEVELS.get(scope, ())
         place = j if j and (not levels or j.admin_level in levels) else None
-        form = next((f for f in self.forms if scope in f.scopes and name[1:] in f.stems), None)
+        form = next((f for f in self._forms_with_stem(name[1:]) if scope in f.scopes), None)
         kind = form.type if form else ("group" if name.startswith(GROUP_MARKERS) else None)
         level = place.admin_level if place else (levels[0] if len(levels) == 1 else None)
         return Agency(

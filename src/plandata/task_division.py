@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from plandata.errors import RuleTableError
 from plandata.lexicon import read_table
@@ -30,8 +30,8 @@ from plandata.tables import RELATIONS
 
 PERSON = "person"  # relation of labels that head lists of people: the list is skipped
 LIST_RELATIONS = tuple(r for r in RELATIONS if r != "mentioned")
-# Characters that separate units in a list (full-width ones survive in table cells).
-SEPARATOR_RE = re.compile(r"[、,，;；\s]+")
+# Characters that separate units in a list (full-width ones survive in table cells), and parentheses.
+_ITEM_MARK_RE = re.compile(r"[()、,，;；\s]")
 # Not part of a name: a leading 由 (由市教委牵头) and trailing 等/等有关部门, 按职责分工, 分别.
 NAME_LEAD_RE = re.compile(r"^(?:由|请)")
 NAME_TRAIL_RE = re.compile(r"(?:等(?:有关|相关)?(?:部门|单位)?|按职责(?:分工)?|分别|共同)$")
@@ -39,6 +39,8 @@ NAME_STRIP = " \t\n。.:：;；,，、()（）[]【】"
 MAX_NAME_CHARS = 30
 # Another field of the same block ends a list: (责任单位:A、B;完成时限:2023年).
 OTHER_FIELD_RE = re.compile(r"[\u4e00-\u9fff]{2,8}\s*:")
+_HAN_RE = re.compile(r"[\u4e00-\u9fff]")
+_PAREN_OR_LINE_END_RE = re.compile(r"[()\n]")
 # Last character of a unit's name, for blocks without a label: (A牵头,B配合).
 UNIT_END_RE = re.compile(r"[委局办部厅院校会组室处心位门府构团区县镇乡所站馆社司队]$")
 
@@ -69,12 +71,14 @@ class Vocabulary:
     labels: dict[str, str]
     roles: dict[str, str]
 
-    @property
+    @cached_property
     def label_re(self) -> re.Pattern[str]:
+        """A label, written `【label】` or `label:`: every match holds a 【 or a colon."""
         return _label_re(tuple(sorted(self.labels, key=len, reverse=True)))
 
-    @property
+    @cached_property
     def role_re(self) -> re.Pattern[str]:
+        """A role word closing an item: `A牵头`, `A(牵头)`."""
         words = "|".join(sorted(self.roles, key=len, reverse=True))
         return re.compile(rf"(?:\((?P<p>{words})\)|(?P<w>{words}))$")
 
@@ -110,6 +114,8 @@ def find_task_lists(text: str, base: int = 0, vocab: Vocabulary | None = None) -
     blocks = _paren_blocks(text, vocab)
     taken = [(b.start, b.end) for b in blocks]
     blocks += [b for b in _sentence_blocks(text, vocab) if not any(s <= b.start < e for s, e in taken)]
+    if not blocks:  # most measures
+        return []
     blocks.sort(key=lambda b: b.start)
     return [TaskList(b.start + base, b.end + base, tuple(_shift(u, base) for u in b.units)) for b in blocks]
 
@@ -145,14 +151,14 @@ def _items(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Spans of the items between separators (parentheses inside a name are kept)."""
     spans: list[tuple[int, int]] = []
     depth, item_start = 0, start
-    for i in range(start, end + 1):
-        ch = text[i] if i < end else "、"
-        depth += {"(": 1, ")": -1}.get(ch, 0)
-        if depth <= 0 and (i == end or SEPARATOR_RE.fullmatch(ch)):
-            if i > item_start:
-                spans.append((item_start, i))
-            item_start = i + 1
-            depth = 0
+    for m in _ITEM_MARK_RE.finditer(text, start, end):
+        depth += {"(": 1, ")": -1}.get(m.group(), 0)
+        if depth <= 0 and m.group() not in "()":
+            if m.start() > item_start:
+                spans.append((item_start, m.start()))
+            item_start, depth = m.end(), 0
+    if depth <= 0 and end > item_start:  # the end closes the last item, unless a parenthesis is still open
+        spans.append((item_start, end))
     return spans
 
 
@@ -175,7 +181,7 @@ def _clean(text: str, s: int, e: int, vocab: Vocabulary) -> tuple[str, int, int,
         if (s, e) == before:
             break
     name = text[s:e]
-    if not re.search(r"[\u4e00-\u9fff]", name) or len(name) > MAX_NAME_CHARS or len(name) < 2:
+    if not _HAN_RE.search(name) or len(name) > MAX_NAME_CHARS or len(name) < 2:
         name = ""
     return name, s, e, role
 
@@ -185,12 +191,13 @@ def _shift(u: ListedUnit, base: int) -> ListedUnit:
 
 
 def _matching_paren(text: str, i: int) -> int | None:
+    """Index of the `)` closing the `(` at `i`; None when the line ends first."""
     depth = 0
-    for j in range(i, len(text)):
-        depth += {"(": 1, ")": -1}.get(text[j], 0)
+    for m in _PAREN_OR_LINE_END_RE.finditer(text, i):
+        depth += {"(": 1, ")": -1}.get(m.group(), 0)
         if depth == 0:
-            return j
-        if text[j] == "\n":
+            return m.start()
+        if m.group() == "\n":
             return None
     return None
 
@@ -245,6 +252,8 @@ def _role_units(text: str, start: int, end: int, vocab: Vocabulary) -> list[List
 def _sentence_blocks(text: str, vocab: Vocabulary) -> list[TaskList]:
     """Format 3: a label at a line start or after 。/; running to the line end or a 。."""
     blocks: list[TaskList] = []
+    if "【" not in text and ":" not in text:  # no label (see `label_re`): most measures
+        return blocks
     for head in vocab.label_re.finditer(text):
         s = head.start()
         if s > 0 and text[s - 1] not in "。;\n ":

@@ -1,0 +1,36 @@
+"""Task-division lists: splitting a list into items."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from plandata.task_division import _items, _matching_paren
+
+
+def items_char_by_char(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Items read one character at a time: separators split them unless inside parentheses."""
+    spans, depth, item_start = [], 0, start
+    for i in range(start, end + 1):
+        ch = text[i] if i < end else "、"
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth <= 0 and (i == end or re.fullmatch(r"[、,，;；\s]", ch)):
+            if i > item_start:
+                spans.append((item_start, i))
+            item_start, depth = i + 1, 0
+    return spans
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text("区教委()、,，;； \n", max_size=30), st.integers(0, 30), st.integers(0, 30))
+def test_items_split_at_separators_outside_parentheses(text: str, a: int, b: int) -> None:
+    start, end = sorted((min(a, len(text)), min(b, len(text))))
+    assert _items(text, start, end) == items_char_by_char(text, start, end)
+
+
+def test_matching_paren_stops_at_the_line_end() -> None:
+    text = "(牵头单位:市教委(市委教育工作领导小组办公室))后(未完\n)"
+    assert _matching_paren(text, 0) == text.index("后") - 1
+    assert _matching_paren(text, text.index("(未")) is None
