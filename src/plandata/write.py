@@ -40,7 +40,7 @@ def arrow_table(table: Table, rows: list[dict[str, Any]]) -> pa.Table:
     schema = arrow_schema(table)
     # Column lists convert several times faster than `from_pylist` over row dicts.
     columns = {name: [row[name] for row in rows] for name in schema.names}
-    return pa.table(columns, schema=schema) if rows else schema.empty_table()
+    return pa.Table.from_pydict(columns, schema=schema) if rows else schema.empty_table()
 
 
 class TableWriter:
