@@ -26,6 +26,8 @@ from plandata.tables import TABLES, Table, arrow_schema
 
 DATA_DIR = "data"
 PARQUET_ROW_GROUP = 50_000
+# Pieces of rows gathered before they are copied into one run (see `TableWriter._compact`).
+COMPACT_EVERY = 64
 
 
 def format_cell(value: Any) -> str:
@@ -47,6 +49,11 @@ def arrow_table(table: Table, rows: list[dict[str, Any]]) -> pa.Table:
     return pa.Table.from_pydict(columns, schema=schema) if rows else schema.empty_table()
 
 
+def _copy(data: pa.Table) -> pa.Table:
+    """`data` in freshly allocated contiguous buffers (not a view of anything else)."""
+    return data.take(pa.array(range(data.num_rows), type=pa.int64()))
+
+
 class TableWriter:
     """The CSV and Parquet files of one table, written batch by batch as documents arrive.
 
@@ -57,14 +64,18 @@ class TableWriter:
     were batched.
     """
 
-    def __init__(self, table: Table, data_dir: Path) -> None:
+    def __init__(
+        self, table: Table, data_dir: Path, row_group: int = PARQUET_ROW_GROUP, compact_every: int = COMPACT_EVERY
+    ) -> None:
         self.schema = arrow_schema(table)
+        self.row_group, self.compact_every = row_group, compact_every
         self.csv_path = data_dir / f"{table.name}.csv"
         self.parquet_path = self.csv_path.with_suffix(".parquet")
         self.rows = 0
         self._csv: pa_csv.CSVWriter | None = pa_csv.CSVWriter(str(self.csv_path), self.schema)
         self._parquet: pq.ParquetWriter | None = None
-        self._pending: list[pa.Table] = []
+        self._pending: list[pa.Table] = []  # compacted runs of rows waiting for their row group
+        self._fresh: list[pa.Table] = []  # rows as they arrived, not yet compacted
         self._pending_rows = 0
 
     def append(self, data: pa.Table) -> None:
@@ -74,20 +85,35 @@ class TableWriter:
         assert self._csv is not None, "append after close"
         self._csv.write_table(data)
         self.rows += data.num_rows
-        # A table unpickled from a worker is a view into that worker's whole
-        # message; a copy of what waits for the next row group lets it go.
-        self._pending.append(data.take(pa.array(range(data.num_rows))))
+        self._fresh.append(data)
         self._pending_rows += data.num_rows
-        while self._pending_rows >= PARQUET_ROW_GROUP:
-            self._write_row_group(PARQUET_ROW_GROUP)
+        if len(self._fresh) >= self.compact_every:
+            self._compact()
+        while self._pending_rows >= self.row_group:
+            self._write_row_group(self.row_group)
+
+    @property
+    def waiting_tables(self) -> int:
+        """Arrow tables held for the next row group (bounded, whatever the number of appends)."""
+        return len(self._pending) + len(self._fresh)
+
+    def _compact(self) -> None:
+        # Every small Arrow table costs about 16 KB of bookkeeping (the documents
+        # table gets one row per document), and a table unpickled from a worker is
+        # a view into that worker's whole message: one contiguous copy of the
+        # fresh rows bounds both.
+        if self._fresh:
+            self._pending.append(_copy(pa.concat_tables(self._fresh)))
+            self._fresh = []
 
     def _write_row_group(self, size: int) -> None:
+        self._compact()
         buffered = pa.concat_tables(self._pending).combine_chunks()
         if self._parquet is None:
             self._parquet = pq.ParquetWriter(self.parquet_path, self.schema, compression="zstd", write_statistics=True)
-        self._parquet.write_table(buffered.slice(0, size), row_group_size=PARQUET_ROW_GROUP)
+        self._parquet.write_table(buffered.slice(0, size), row_group_size=self.row_group)
         rest = buffered.slice(size)
-        self._pending = [rest] if rest.num_rows else []
+        self._pending = [_copy(rest)] if rest.num_rows else []  # a slice would keep the whole group alive
         self._pending_rows = rest.num_rows
 
     def close(self) -> None:
