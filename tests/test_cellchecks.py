@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import gzip
 from decimal import Decimal
+from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.csv as pa_csv
 import pytest
 from frictionless import fields
 
@@ -64,3 +67,34 @@ def test_streamed_batches_hold_the_same_cells(tmp_path) -> None:  # type: ignore
     whole, wrong_width = read_columns(path, names)
     assert len(batches) > 1 and not wrong_width
     assert pa.concat_tables(batches).equals(whole)
+    only = list(stream_columns(path, names, block_bytes=1024, include=["title"]))
+    assert pa.concat_tables(only).column_names == ["title"]
+    assert pa.concat_tables(only).column("title").equals(whole.column("title"))
+
+
+def _table_file(path: Path, rows: int) -> list[str]:
+    lines = [f'"plan_a:m{i:04d}","措施{i}"' for i in range(rows)]
+    path.write_text('"measure_id","title"\n' + "\n".join(lines) + "\n", encoding="utf-8")
+    return ["measure_id", "title"]
+
+
+def test_compressed_table_is_streamed_like_the_plain_one(tmp_path: Path) -> None:
+    names = _table_file(tmp_path / "t.csv", 300)
+    (tmp_path / "t.csv.gz").write_bytes(gzip.compress((tmp_path / "t.csv").read_bytes()))
+    plain = pa.concat_tables(stream_columns(tmp_path / "t.csv", names, block_bytes=1024))
+    assert pa.concat_tables(stream_columns(tmp_path / "t.csv.gz", names, block_bytes=1024)).equals(plain)
+    assert plain.num_rows == 300
+
+
+def test_unreadable_table_fails_as_arrows_threaded_reader_says(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    names = _table_file(path, 300)
+    data = path.read_bytes()
+    path.write_bytes(data.replace("措施250".encode(), b"\xff\xfe", 1))  # not UTF-8, a few batches in
+    with pytest.raises(pa.ArrowInvalid) as streamed:
+        list(stream_columns(path, names, block_bytes=1024))
+    read = pa_csv.ReadOptions(column_names=names, skip_rows=1, block_size=1024)  # threads: as before
+    convert = pa_csv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()))
+    with pytest.raises(pa.ArrowInvalid) as threaded:
+        pa_csv.open_csv(path, read_options=read, convert_options=convert).read_all()
+    assert str(streamed.value) == str(threaded.value) and "Row #" not in str(streamed.value)

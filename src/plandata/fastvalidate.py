@@ -12,22 +12,19 @@ constraints — from the Table Schemas in `datapackage.json`:
   maximum, checked only on cells without a type error, as frictionless does;
 - blank rows, unique primary keys, foreign keys (typed values; a row whose
   key cells are all empty is skipped, as in frictionless);
-- bytes and sha256 of every resource (hashed on a second core meanwhile).
+- bytes and sha256 of every resource (hashed on other threads meanwhile).
 
-Tables are read in batches (`cellchecks.stream_columns`); only key columns
-are kept across batches, so memory follows the keys, not the table.  Known
-difference, not changing a verdict: a header that does not match the schema
-is reported (labels) and stops the checks of that table.
+Tables are read in batches (`cellchecks.stream_columns`) and advance
+together; nothing of a batch is kept once it is checked.  Keys are proved
+as they stream (`keychecks`: in a package written in document order, memory
+follows one batch and one document, not the table); a key not proved that
+way is checked again by the exact method on its whole key columns, read a
+second time.  Known difference, not changing a verdict: a header that does
+not match the schema is reported (labels) and stops the checks of that table.
 
 `validate_fast` adds the two other checks of the full path: each table's
-JSON Schema, compiled with fastjsonschema, and the Parquet files
-(`validate.check_parquet`, one row group at a time).  Every row object has
-exactly the table's fields (the header is checked) and each property's
-subschema constrains that property alone, so a row is valid iff each of its
-values is valid for its property: each subschema sees each distinct value of
-its column once, or only the extreme values when its keywords are monotone
-(`MONOTONE_KEYWORDS`).  The verdict is exact; for a failing bound, the rows
-named are those holding the extreme value.
+JSON Schema, compiled with fastjsonschema (`schemacheck`), and the Parquet
+files (`validate.check_parquet`, one row group at a time).
 """
 
 from __future__ import annotations
@@ -35,13 +32,13 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+import os
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-import fastjsonschema
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -53,13 +50,18 @@ from plandata.cellchecks import (
     constraint_failures,
     read_columns,
     read_header,
+    rows_where,
     stream_columns,
     type_column,
 )
-from plandata.tables import TABLES, TABLES_BY_NAME, json_schema
+from plandata.keychecks import KeyProofs, absent_key_rows, repeated_key_rows
+from plandata.schemacheck import JsonSchemaCheck
+from plandata.tables import TABLES
 from plandata.validate import Report, check_parquet
 
 _ROW_SEQ = {"primary-key": 1_000_000, "foreign-key": 1_000_001}  # after every cell of the row
+# Hashing (sha256 runs in C without the GIL) takes as long as the tables: two threads, largest files first.
+HASH_THREADS = 2
 
 
 @dataclass(frozen=True, order=True)
@@ -91,23 +93,23 @@ def resource_stats_findings(package_dir: Path, resource: dict[str, Any]) -> list
     return found
 
 
-def _mask(mask: pa.Array) -> np.ndarray:
-    return pc.fill_null(mask, False).to_numpy(zero_copy_only=False)
+class BatchHook(Protocol):
+    """Sees every batch of every table; told at the end which tables count, in order."""
 
+    def __call__(self, check: TableCheck, columns: dict[str, Column], offset: int) -> None: ...
 
-def _rows(mask: pa.Array) -> np.ndarray:
-    return np.flatnonzero(_mask(mask))
-
-
-BatchHook = Callable[["TableCheck", dict[str, Column], int], None]  # (check, columns, first row index)
+    def finish(self, tables: list[str]) -> None: ...
 
 
 class TableCheck:
     """The frictionless checks of one CSV table resource, streamed batch by batch.
 
-    Only the typed columns named in `keep` (key columns) are kept for the
-    key checks; everything else is checked batch by batch and dropped, so
-    memory follows the keys, not the table.
+    `start` reads the header, then each `step` checks one batch.  The key
+    columns named in `keep` are kept whole (`keys`) only for the exact
+    method: when a row has the wrong width (the whole table is then read at
+    once) or when `load_keys` reads them again.  `key_paths` says, once the
+    checks ran, how each key check was decided: "streamed" or "exact";
+    `key_peak`, how many key values were held at most while streaming.
     """
 
     def __init__(self, package_dir: Path, resource: dict[str, Any], keep: set[str], hook: BatchHook | None) -> None:
@@ -120,30 +122,41 @@ class TableCheck:
         self.hook = hook
         self.findings: list[tuple[int, int, Finding]] = []  # (row, order in row, finding)
         self.keys: dict[str, pa.Array] = {}
+        self.key_paths: dict[str, str] = {}
+        self.key_peak = 0  # the most key values held at once while streaming (`KeyProofs.held`)
         self.rows = 0
-        self._chunks: dict[str, list[pa.Array]] = {}
+        self.done = False
+        self.restarted = False  # a row of the wrong width: the whole table was read at once
+        self._batches: Iterator[pa.Table] = iter(())
 
     def add(self, index: np.ndarray, offset: int, order: int, field: str | None, code: str, note: str = "") -> None:
         for i in index:
             row = int(i) + offset + 2  # the header is row 1
             self.findings.append((row, order, Finding(self.name, row, field, code, note)))
 
-    def check_cells(self) -> list[Finding]:
-        """Label, width, type, constraint and blank-row errors; keeps the typed key columns."""
-        header = self._label_findings(read_header(self.path))
-        if header:
-            return header
-        try:
-            for batch in stream_columns(self.path, self.names):
-                self._check_batch(batch, [])
-        except WidthError:  # start again, reading the whole file to number the rows of the wrong width
-            self.findings, self.rows, self._chunks = [], 0, {}
-            self._check_batch(*read_columns(self.path, self.names))
-        self.keys = {name: pa.concat_arrays(chunks) for name, chunks in self._chunks.items()}
-        self._chunks = {}
-        return []
+    def start(self) -> list[Finding]:
+        """Read the header: its label errors (with any, the table is not checked further)."""
+        found = self._label_findings(read_header(self.path))
+        self.done = bool(found)
+        if not found:
+            self._batches = stream_columns(self.path, self.names)
+        return found
 
-    def _check_batch(self, table: pa.Table, wrong_width: list[tuple[int, int]]) -> None:
+    def step(self) -> dict[str, Column] | None:
+        """Check the next batch (width, type, constraint and blank-row errors): its typed columns, None at the end."""
+        try:
+            batch = next(self._batches, None)
+        except WidthError:  # start again, reading the whole file to number the rows of the wrong width
+            self.findings, self.rows, self.restarted, self._batches = [], 0, True, iter(())
+            columns = self._check_batch(*read_columns(self.path, self.names))
+            self.keys = {name: columns[name].typed for name in self.keep}
+            return columns
+        if batch is None:
+            self.done = True
+            return None
+        return self._check_batch(batch, [])
+
+    def _check_batch(self, table: pa.Table, wrong_width: list[tuple[int, int]]) -> dict[str, Column]:
         offset = self.rows
         for number, cells in wrong_width:
             self._width_findings(number, cells)
@@ -151,17 +164,16 @@ class TableCheck:
         for i, field in enumerate(self.fields):
             name, kind = field["name"], field.get("type", "string")
             column = columns[name] = type_column(table.column(name), kind)
-            self.add(_rows(column.type_error), offset, i * 10, name, "type-error")
+            self.add(rows_where(column.type_error), offset, i * 10, name, "type-error")
             order = CONSTRAINT_ORDER.get(kind, ())
             for constraint, mask in constraint_failures(field, column).items():
                 place = i * 10 + 1 + order.index(constraint)  # frictionless's order within the row
-                self.add(_rows(mask), offset, place, name, "constraint-error", constraint)
-            if name in self.keep:
-                self._chunks.setdefault(name, []).append(column.typed)
+                self.add(rows_where(mask), offset, place, name, "constraint-error", constraint)
         self._blank_rows(columns, offset)
         if self.hook:
             self.hook(self, columns, offset)
         self.rows += table.num_rows
+        return columns
 
     def _label_findings(self, labels: list[str]) -> list[Finding]:
         found = []
@@ -183,45 +195,43 @@ class TableCheck:
     def _blank_rows(self, columns: dict[str, Column], offset: int) -> None:
         if not columns:
             return
-        blank = np.flatnonzero(np.logical_and.reduce([_mask(c.missing) for c in columns.values()]))
-        rows = {int(i) + offset + 2 for i in blank}
+        blank = functools.reduce(pc.and_, [c.missing for c in columns.values()])
+        rows = {int(i) + offset + 2 for i in rows_where(blank)}
         if rows:  # a blank row's only cell error is blank-row
             self.findings = [f for f in self.findings if f[0] not in rows]
             self.findings += [(row, 0, Finding(self.name, row, None, "blank-row")) for row in sorted(rows)]
+
+    def load_keys(self, fields: set[str]) -> None:
+        """Read the key columns `fields` again, whole, for the exact method."""
+        wanted = [name for name in self.names if name in fields and name not in self.keys]
+        if not wanted:
+            return
+        kinds = {f["name"]: f.get("type", "string") for f in self.fields}
+        chunks: dict[str, list[pa.Array]] = {name: [] for name in wanted}
+        for batch in stream_columns(self.path, self.names, include=wanted):
+            for name in wanted:
+                chunks[name].append(type_column(batch.column(name), kinds[name]).typed)
+        self.keys.update({name: pa.concat_arrays(c) for name, c in chunks.items() if c})
 
     def key(self, fields: list[str]) -> list[pa.Array]:
         return [self.keys[f] for f in fields]
 
     def check_primary_key(self) -> None:
-        """primary-key errors: every key cell empty, or a key seen in an earlier row."""
+        """primary-key errors by the exact method, on the whole key columns."""
         fields = _names(self.schema.get("primaryKey") or [])
-        if not fields or not set(fields) <= set(self.keys):
-            return
-        keys = self.key(fields)
-        empty_key = _all_null(keys)
-        all_null = _mask(empty_key)
-        self.add(np.flatnonzero(all_null), 0, _ROW_SEQ["primary-key"], None, "primary-key")
-        # rows whose key is all empty never enter frictionless's memory of keys
-        table = pa.table({f"k{i}": k for i, k in enumerate(keys)})
-        entered = table.filter(pc.invert(empty_key))  # (an Arrow mask: no pandas import)
-        if entered.group_by(entered.column_names).aggregate([]).num_rows == entered.num_rows:
-            return  # every key distinct: the usual case, decided in Arrow
-        frame = table.to_pandas()[~all_null]
-        repeated = frame.index[frame.duplicated(keep="first")].to_numpy()
-        self.add(repeated, 0, _ROW_SEQ["primary-key"], None, "primary-key")
+        if fields and set(fields) <= set(self.keys):
+            self.add(repeated_key_rows(self.key(fields)), 0, _ROW_SEQ["primary-key"], None, "primary-key")
 
-    def check_foreign_keys(self, tables: dict[str, TableCheck]) -> None:
-        """foreign-key errors: a key (not all empty) absent from the referenced table."""
-        for k, fk in enumerate(self.schema.get("foreignKeys", [])):
-            fields, ref = _names(fk["fields"]), fk["reference"]
-            ref_fields = _names(ref["fields"])
-            target = tables.get(ref["resource"] or self.name)
-            if target is None or not set(fields) <= set(self.keys) or not set(ref_fields) <= set(target.keys):
-                continue
-            keys = self.key(fields)
-            absent = pc.invert(_is_in(keys, target.key(ref_fields)))
-            bad = pc.and_(pc.invert(_all_null(keys)), absent)
-            self.add(_rows(bad), 0, _ROW_SEQ["foreign-key"] + k, None, "foreign-key")
+    def check_foreign_key(self, k: int, tables: dict[str, TableCheck]) -> None:
+        """foreign-key errors of the k-th foreign key by the exact method, on the whole key columns."""
+        fk = self.schema["foreignKeys"][k]
+        fields, ref = _names(fk["fields"]), fk["reference"]
+        ref_fields = _names(ref["fields"])
+        target = tables.get(ref["resource"] or self.name)
+        if target is None or not set(fields) <= set(self.keys) or not set(ref_fields) <= set(target.keys):
+            return
+        rows = absent_key_rows(self.key(fields), target.key(ref_fields))
+        self.add(rows, 0, _ROW_SEQ["foreign-key"] + k, None, "foreign-key")
 
     def ordered(self) -> list[Finding]:
         return [f for _row, _order, f in sorted(self.findings, key=lambda x: (x[0], x[1]))]
@@ -242,20 +252,92 @@ def key_fields(resources: list[dict[str, Any]]) -> set[str]:
     return names
 
 
-def _all_null(keys: list[pa.Array]) -> pa.Array:
-    return functools.reduce(pc.and_, [pc.is_null(k) for k in keys])
+def _stream_tables(checks: list[TableCheck], hook: BatchHook | None, in_order: bool) -> list[list[Finding]]:
+    """Label findings of each table, after checking every batch of every table, the tables advancing together.
+
+    A table waits while it is ahead of a table its keys refer to, or of one
+    referring to it (`KeyProofs.waits`); when all wait, the first one goes on.
+    An error reading a table is raised once the tables before it are done,
+    and only the batches up to it count for `hook`, as if the tables had been
+    read one after the other.
+    """
+    labels: list[list[Finding]] = []
+    failure: tuple[int, Exception] | None = None
+    for i, check in enumerate(checks):
+        try:
+            labels.append(check.start())
+        except Exception as error:  # noqa: BLE001 - raised below, after the tables before it
+            failure = (i, error)
+            break
+    proofs = KeyProofs({c.name: c.schema for c, found in zip(checks, labels, strict=False) if not found}, in_order)
+    active = [c for c in checks[: len(labels)] if not c.done]
+    while active:
+        ready = [c for c in active if not proofs.waits(c.name)] or active[:1]
+        for check in ready:
+            if check not in active:
+                continue
+            try:
+                columns = check.step()
+            except Exception as error:  # noqa: BLE001 - raised below, after the tables before it
+                index = checks.index(check)
+                failure = min(failure or (index, error), (index, error), key=lambda f: f[0])
+                active = [c for c in active if checks.index(c) < failure[0]]
+                continue
+            pa.default_memory_pool().release_unused()  # what the batch used, back to the system: memory stays flat
+            if check.restarted:
+                proofs.abandon(check.name)
+            if columns is None:
+                proofs.done(check.name)
+                active.remove(check)
+            else:
+                proofs.feed(check.name, {name: columns[name].typed for name in check.keep})
+    counted = checks if failure is None else checks[: failure[0] + 1]
+    if hook:
+        hook.finish([c.name for c in counted])
+    if failure is not None:
+        raise failure[1]
+    _exact_keys({c.name: c for c in checks}, proofs)
+    return labels
 
 
-def _is_in(keys: list[pa.Array], reference: list[pa.Array]) -> pa.Array:
-    """For each row, whether its key tuple is among the reference's (rows all null there excluded)."""
-    if len(keys) == 1:
-        return pc.is_in(keys[0], value_set=pc.unique(reference[0].drop_null()))
-    known = {t for t in zip(*(r.to_pylist() for r in reference), strict=True) if set(t) != {None}}
-    return pa.array([t in known for t in zip(*(k.to_pylist() for k in keys), strict=True)])
+def _exact_keys(checks: dict[str, TableCheck], proofs: KeyProofs) -> None:
+    """Record how each key check was decided; run the exact method on those not proved while streaming."""
+    needed: dict[str, set[str]] = {}
+    for check in checks.values():
+        check.key_peak = proofs.peak.get(check.name, 0)
+    for name, paths in proofs.proved().items():
+        check = checks[name]
+        check.key_paths = {label: "streamed" if ok else "exact" for label, ok in paths.items()}
+        for label, ok in paths.items():
+            if ok:
+                continue
+            if label == "primary-key":
+                needed.setdefault(name, set()).update(_names(check.schema["primaryKey"]))
+                continue
+            fk = check.schema["foreignKeys"][int(label.split()[-1])]
+            needed.setdefault(name, set()).update(_names(fk["fields"]))
+            target = fk["reference"]["resource"] or name
+            needed.setdefault(target, set()).update(_names(fk["reference"]["fields"]))
+    for name, fields in needed.items():
+        checks[name].load_keys(fields)
+    for check in checks.values():
+        if check.key_paths.get("primary-key") == "exact":
+            check.check_primary_key()
+        for k in range(len(check.schema.get("foreignKeys", []))):
+            if check.key_paths.get(f"foreign-key {k}") == "exact":
+                check.check_foreign_key(k, checks)
+    for check in checks.values():
+        check.keys = {}
 
 
-def run_checks(package_dir: Path, hook: BatchHook | None = None) -> tuple[list[Finding], dict[str, TableCheck]]:
-    """Frictionless's findings on the package, in its order, and the checks; `hook` sees every batch."""
+def run_checks(
+    package_dir: Path, hook: BatchHook | None = None, in_order: bool = True
+) -> tuple[list[Finding], dict[str, TableCheck]]:
+    """Frictionless's findings on the package, in its order, and the checks; `hook` sees every batch.
+
+    With `in_order` False, keys are not proved while streaming: every key
+    goes to the exact method (the same findings, with memory following the keys).
+    """
     descriptor = json.loads((package_dir / "datapackage.json").read_text(encoding="utf-8"))
     resources = descriptor.get("resources", [])
     keep = key_fields(resources)
@@ -264,108 +346,35 @@ def run_checks(package_dir: Path, hook: BatchHook | None = None) -> tuple[list[F
         for r in resources
         if r.get("type", "table") == "table" and r.get("format", "csv") == "csv"
     }
-    # Hashing releases the GIL: it runs on a second core while the tables are checked.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        stats = [pool.submit(resource_stats_findings, package_dir, r) for r in resources]
-        header = {name: check.check_cells() for name, check in checks.items()}
-        for check in checks.values():
-            check.check_primary_key()
-            check.check_foreign_keys(checks)
+    with ThreadPoolExecutor(max_workers=HASH_THREADS) as pool:
+        stats: dict[int, Future[list[Finding]]] = {}
+        for i in _largest_first(package_dir, resources):
+            stats[i] = pool.submit(resource_stats_findings, package_dir, resources[i])
+        labels = dict(zip(checks, _stream_tables(list(checks.values()), hook, in_order), strict=True))
         found: list[Finding] = []
-        for resource, stat in zip(resources, stats, strict=True):
+        for i, resource in enumerate(resources):
             name = resource["name"]
             if name in checks:
-                found += header[name] + checks[name].ordered()
-            found += stat.result()
+                found += labels[name] + checks[name].ordered()
+            found += stats[i].result()
     return found, checks
 
 
-def table_findings(package_dir: Path) -> list[Finding]:
+def _largest_first(package_dir: Path, resources: list[dict[str, Any]]) -> list[int]:
+    """Indexes of the resources by decreasing file size, so that the hashing threads end together."""
+
+    def size(i: int) -> int:
+        try:
+            return os.stat(package_dir / resources[i]["path"]).st_size
+        except (OSError, KeyError, TypeError):
+            return 0
+
+    return sorted(range(len(resources)), key=size, reverse=True)
+
+
+def table_findings(package_dir: Path, in_order: bool = True) -> list[Finding]:
     """What frictionless would report on the package's resources, in its order."""
-    return run_checks(package_dir)[0]
-
-
-# Keywords whose verdict on a set of values is decided by its extremes: a
-# value passes `type` + bounds iff the smallest and largest (or shortest and
-# longest) do.  A subschema with any other keyword is checked on every value.
-MONOTONE_KEYWORDS = {"description", "type", "minimum", "maximum", "minLength", "maxLength"}
-
-
-@dataclass(frozen=True)
-class _Subschema:
-    validate: Callable[[Any], Any]  # fastjsonschema-compiled
-    monotone: bool  # only MONOTONE_KEYWORDS, and perhaps a pattern
-    pattern: str | None
-
-
-class JsonSchemaCheck:
-    """Each column against its property's subschema, compiled once by fastjsonschema.
-
-    Cells are typed as frictionless types them; empty cells are null and
-    cells with a type error are checked as their text (and fail the type).
-    The subschema sees each distinct value once, or, when only monotone
-    keywords constrain it, the extreme values (plus, for a pattern, the
-    values Arrow's RE2 does not find it in: RE2 finding it implies Python's
-    `re` does).  Used as the batch hook of `run_checks`.
-    """
-
-    def __init__(self, report: Report, limit: int = 10) -> None:
-        self.report, self.limit = report, limit
-        self.subschemas: dict[tuple[str, str], _Subschema] = {}
-
-    def __call__(self, check: TableCheck, columns: dict[str, Column], offset: int) -> None:
-        if check.name not in TABLES_BY_NAME:
-            return
-        for name, column in columns.items():
-            subschema = self._subschema(check.name, name)
-            for value in _candidates(column, subschema):
-                try:
-                    subschema.validate(value)
-                except fastjsonschema.JsonSchemaException as error:
-                    for i in _value_rows(column, value)[: self.limit]:
-                        where = f"{check.path.name}, line {int(i) + offset + 2}, {name}"
-                        self.report.add("json-schema", f"{where}: {error.message}")
-
-    def _subschema(self, table: str, name: str) -> _Subschema:
-        if (table, name) not in self.subschemas:
-            schema = json_schema(TABLES_BY_NAME[table])["properties"][name]
-            monotone = set(schema) - {"pattern"} <= MONOTONE_KEYWORDS
-            self.subschemas[table, name] = _Subschema(fastjsonschema.compile(schema), monotone, schema.get("pattern"))
-        return self.subschemas[table, name]
-
-
-def _candidates(column: Column, subschema: _Subschema) -> list[Any]:
-    """The values that decide a column's JSON Schema verdict (see `JsonSchemaCheck`)."""
-    typed = pc.filter(column.typed, pc.invert(column.type_error))
-    wrong_type = pc.unique(pc.filter(column.text, column.type_error)).to_pylist()
-    if not subschema.monotone:
-        return pc.unique(typed).to_pylist() + wrong_type
-    present = typed.drop_null()
-    extremes: list[Any] = [None] if typed.null_count else []
-    if len(present):
-        if pa.types.is_string(present.type):
-            lengths = pc.utf8_length(present)
-            extremes += [present[pc.index(lengths, pc.min(lengths)).as_py()].as_py(),
-                         present[pc.index(lengths, pc.max(lengths)).as_py()].as_py()]
-        else:
-            bounds = pc.min_max(present)
-            extremes += [bounds["min"].as_py(), bounds["max"].as_py()]
-    if subschema.pattern is not None and len(present):
-        try:  # JSON Schema patterns are searched, not anchored
-            found = pc.match_substring_regex(present, subschema.pattern)
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # beyond RE2: every value
-            return pc.unique(typed).to_pylist() + wrong_type
-        extremes += pc.unique(pc.filter(present, pc.invert(found))).to_pylist()
-    return extremes + wrong_type
-
-
-def _value_rows(column: Column, value: Any) -> np.ndarray:
-    """Rows holding `value` (a typed value, None for empty, or the text of a cell of the wrong type)."""
-    if value is None:
-        return _rows(column.missing)
-    if isinstance(value, str) and not pa.types.is_string(column.typed.type):
-        return _rows(pc.and_(column.type_error, pc.equal(column.text, value)))
-    return _rows(pc.equal(column.typed, pa.scalar(value, column.typed.type)))
+    return run_checks(package_dir, in_order=in_order)[0]
 
 
 def validate_fast(package_dir: Path) -> Report:
