@@ -30,7 +30,7 @@ from plandata.tables import MEASURE_KINDS
 
 ROOT = Path(__file__).parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "outlines"
-GOLD = ROOT.parent / "shared" / "gold"
+GOLD = ROOT / "tests" / "fixtures" / "gold"  # a copy of shared/gold (see its README)
 _t2s = opencc.OpenCC("t2s").convert
 
 # Edge cases named in issue 3; every one needs a fixture that says it covers it.
