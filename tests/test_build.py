@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import pickle
 import shutil
 import subprocess
 import sys
@@ -126,3 +127,23 @@ def test_bad_input_keeps_previous_output(tmp_path: Path, capsys: pytest.CaptureF
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and message in err
     assert _files(out) == before
+
+
+def test_document_rows_cross_processes_intact() -> None:
+    """What a worker sends back (tables as Arrow IPC streams) arrives equal, schemas and empty tables too."""
+    from plandata.build import document_rows
+    from plandata.ingest import plan_sources
+
+    sources, _ = plan_sources(Path("raw"))
+    for source in sources:
+        sent = document_rows(source)
+        received = pickle.loads(pickle.dumps(sent))
+        assert received.document_id == sent.document_id
+        assert received.agencies == sent.agencies and received.warnings == sent.warnings
+        assert list(received.tables) == list(sent.tables)
+        for name, table in sent.tables.items():
+            assert received.tables[name].schema == table.schema
+            assert received.tables[name].equals(table), name
+    empty = document_rows(sources[0])
+    empty = type(empty)(empty.document_id, {n: t.slice(0, 0) for n, t in empty.tables.items()}, (), ())
+    assert all(t.num_rows == 0 for t in pickle.loads(pickle.dumps(empty)).tables.values())

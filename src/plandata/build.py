@@ -98,6 +98,26 @@ class DocumentRows:
     agencies: tuple[Agency, ...]
     warnings: tuple[str, ...]
 
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        # Sent between processes as one Arrow IPC stream per table: pickling an
+        # Arrow table walks its columns in Python and costs four times as much.
+        streams = {name: _ipc_stream(table) for name, table in self.tables.items()}
+        return _document_rows_from_streams, (self.document_id, streams, self.agencies, self.warnings)
+
+
+def _ipc_stream(table: pa.Table) -> pa.Buffer:
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as stream:
+        stream.write_table(table)
+    return sink.getvalue()
+
+
+def _document_rows_from_streams(
+    document_id: str, streams: dict[str, pa.Buffer], agencies: tuple[Agency, ...], warnings: tuple[str, ...]
+) -> DocumentRows:
+    tables = {name: pa.ipc.open_stream(stream).read_all() for name, stream in streams.items()}
+    return DocumentRows(document_id, tables, agencies, warnings)
+
 
 def document_rows(source: Source) -> DocumentRows:
     """Read and process one document: the unit of parallel and distributed work."""

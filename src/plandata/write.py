@@ -83,7 +83,6 @@ class TableWriter:
         if not data.num_rows:
             return
         assert self._csv is not None, "append after close"
-        self._csv.write_table(data)
         self.rows += data.num_rows
         self._fresh.append(data)
         self._pending_rows += data.num_rows
@@ -102,8 +101,12 @@ class TableWriter:
         # table gets one row per document), and a table unpickled from a worker is
         # a view into that worker's whole message: one contiguous copy of the
         # fresh rows bounds both.
+        # CSV is written here too: one write per run, not per document (the bytes are the same).
         if self._fresh:
-            self._pending.append(_copy(pa.concat_tables(self._fresh)))
+            run = _copy(pa.concat_tables(self._fresh))
+            assert self._csv is not None
+            self._csv.write_table(run)
+            self._pending.append(run)
             self._fresh = []
 
     def _write_row_group(self, size: int) -> None:
@@ -120,6 +123,7 @@ class TableWriter:
         """Write the last row group and close both files."""
         if self._csv is None:
             return
+        self._compact()
         self._csv.close()
         self._csv = None
         if self._pending_rows:
