@@ -47,7 +47,7 @@ _HAN_RUN_RE = re.compile(r"[\u3400-\u9fff]+")
 def identity_map(text: str) -> MappedText:
     """The raw text mapped onto itself."""
     offsets = array("q")
-    offsets.frombytes(np.arange(len(text) + 1, dtype=np.int64).tobytes())  # array(range(n)) is 10x slower
+    offsets.frombytes(memoryview(np.arange(len(text) + 1, dtype=np.int64)).cast("B"))  # array(range(n)): 10x slower
     return MappedText(text, offsets)
 
 
@@ -147,7 +147,7 @@ def _remapped(offsets: array, spans: np.ndarray) -> array:
     counts = (np.cumsum(inside[:-1]) == 0).astype(np.int64)  # outside every span: copied once
     counts[starts] = lengths + (starts == ends)
     result = array("q")
-    result.frombytes(np.repeat(old, counts).tobytes())
+    result.frombytes(memoryview(np.repeat(old, counts)).cast("B"))  # no intermediate bytes copy
     return result
 
 
