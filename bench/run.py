@@ -86,23 +86,42 @@ def package_rows(package: Path) -> int:
     return sum(pq.read_metadata(p).num_rows for p in (package / "data").glob("*.parquet"))
 
 
-def bench_size(size_mb: int, args: argparse.Namespace) -> dict[str, object]:
-    """Every figure for one corpus size."""
-    corpus, package = args.work / f"corpus_{size_mb}mb", args.work / f"package_{size_mb}mb"
-    if not corpus.exists():  # generated beside, renamed when complete
+def corpus_of(name: str, target_bytes: int, args: argparse.Namespace) -> tuple[Path, int, int]:
+    """The generated corpus `name` (made once, beside, renamed when complete): path, documents, bytes."""
+    corpus = args.work / name
+    if not corpus.exists():
         partial = corpus.with_name(corpus.name + ".partial")
         shutil.rmtree(partial, ignore_errors=True)
-        docs, nbytes = write_corpus(ROOT / "raw", partial, size_mb * 10**6)
+        write_corpus(ROOT / "raw", partial, target_bytes)
         partial.rename(corpus)
-    else:
-        files = list(corpus.glob("*.txt"))
-        docs, nbytes = len(files), sum(p.stat().st_size for p in files)
-    mb = nbytes / 10**6
-    floor = floor_seconds(corpus)
+    files = list(corpus.glob("*.txt"))
+    return corpus, len(files), sum(p.stat().st_size for p in files)
+
+
+def measured_build(corpus: Path, package: Path, jobs: int) -> Run:
+    """`plandata build` of `corpus` into `package`, measured."""
     build = run_measured([sys.executable, "-m", "plandata", "build", "--raw", str(corpus), "--out", str(package),
-                          "--quiet", "--jobs", str(args.jobs)])
+                          "--quiet", "--jobs", str(jobs)])
     if build.returncode:
         raise SystemExit(f"build failed:\n{build.output[-2000:]}")
+    return build
+
+
+def startup(args: argparse.Namespace) -> Run:
+    """A build of one short document: the fixed cost of every build (imports, processes, package files)."""
+    corpus, _, _ = corpus_of("corpus_startup", 1, args)
+    build = measured_build(corpus, args.work / "package_startup", args.jobs)
+    shutil.rmtree(args.work / "package_startup", ignore_errors=True)
+    return build
+
+
+def bench_size(size_mb: int, args: argparse.Namespace, fixed: Run) -> dict[str, object]:
+    """Every figure for one corpus size; `fixed` is the start-up build, subtracted for the marginal figures."""
+    corpus, docs, nbytes = corpus_of(f"corpus_{size_mb}mb", size_mb * 10**6, args)
+    package = args.work / f"package_{size_mb}mb"
+    mb = nbytes / 10**6
+    floor = floor_seconds(corpus)
+    build = measured_build(corpus, package, args.jobs)
     rows = package_rows(package)
     fast = run_measured([sys.executable, "-m", "plandata", "validate", str(package)])
     result: dict[str, object] = {
@@ -110,6 +129,9 @@ def bench_size(size_mb: int, args: argparse.Namespace) -> dict[str, object]:
         "floor_mb_s_per_core": mb / floor,
         "build_s": build.seconds, "build_cpu_s": build.cpu_seconds, "build_mb_s": mb / build.seconds,
         "build_mb_s_per_core": mb / build.cpu_seconds,
+        "startup_s": fixed.seconds, "startup_cpu_s": fixed.cpu_seconds,
+        "marginal_mb_s": mb / max(build.seconds - fixed.seconds, 1e-9),
+        "marginal_mb_s_per_core": mb / max(build.cpu_seconds - fixed.cpu_seconds, 1e-9),
         "build_peak_rss_mb": build.peak_rss_mb, "build_peak_pss_mb": build.peak_pss_mb,
         "validate_s": fast.seconds, "validate_cpu_s": fast.cpu_seconds, "validate_rows_s": rows / fast.seconds,
         "validate_peak_rss_mb": fast.peak_rss_mb, "validate_peak_pss_mb": fast.peak_pss_mb,
@@ -137,6 +159,9 @@ def print_table(results: list[dict[str, object]], jobs: int) -> None:
         print(f"  build                     {r['build_mb_s']:8.2f} MB/s wall"
               f"  ({r['build_mb_s_per_core']:.2f} MB per CPU-second = {r['build_vs_floor']:.1%} of the floor)"
               f"  {r['build_s']:.1f} s  peak RSS {r['build_peak_rss_mb']:.0f} MB, PSS {r['build_peak_pss_mb']:.0f} MB")
+        print(f"  build less start-up       {r['marginal_mb_s']:8.2f} MB/s wall"
+              f"  ({r['marginal_mb_s_per_core']:.2f} MB per CPU-second; start-up {r['startup_s']:.2f} s,"
+              f" {r['startup_cpu_s']:.2f} CPU-s: a build of one short document)")
         print(f"  validate (fast path)      {r['validate_rows_s']:8.0f} rows/s  {r['validate_s']:.1f} s"
               f"  peak RSS {r['validate_peak_rss_mb']:.0f} MB, PSS {r['validate_peak_pss_mb']:.0f} MB"
               f"  valid={r['validate_valid']}")
@@ -151,6 +176,9 @@ def print_table(results: list[dict[str, object]], jobs: int) -> None:
         base = results[0]["build_mb_s"]
         print("\nbuild throughput relative to the smallest corpus: "
               + ", ".join(f"{r['size_mb']} MB {r['build_mb_s'] / base:.2f}" for r in results))  # type: ignore[operator]
+        base = results[0]["marginal_mb_s"]
+        print("the same less start-up: "
+              + ", ".join(f"{r['size_mb']} MB {r['marginal_mb_s'] / base:.2f}" for r in results))  # type: ignore[operator]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -165,8 +193,9 @@ def main(argv: list[str] | None = None) -> None:
     args = p.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     results = []
+    fixed = startup(args)
     for size in (int(s) for s in args.sizes.split(",")):
-        results.append(bench_size(size, args))
+        results.append(bench_size(size, args, fixed))
         print(json.dumps(results[-1]), flush=True)
     print_table(results, args.jobs)
     if args.json:
