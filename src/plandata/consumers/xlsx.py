@@ -7,36 +7,45 @@ someone edits the cell gets the "quote prefix" style, Excel's own marker for
 text typed after an apostrophe: the value stays exactly as in the data.
 The file is a function of the data files: XlsxWriter stamps every zip
 member with a fixed 1980 date and the document properties carry the
-release date.  Sheets are streamed row by row from the Parquet files.
+release date.  Sheets are streamed from the Parquet files a record batch at a
+time; `xlsx_rows` writes the data rows.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterator
 from datetime import UTC, datetime
-from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
 
 from plandata import RELEASE_DATE, __version__
 from plandata.consumers.datadict import DICTIONARY_COLUMNS, dictionary_rows
-from plandata.consumers.rows import iter_row_tuples, row_count, samples
-from plandata.consumers.spreadsheet_csv import starts_formula
+from plandata.consumers.rows import BATCH_ROWS, parquet_path, row_count, samples
+from plandata.consumers.xlsx_rows import EXCEL_MAX_CELL_CHARS as EXCEL_MAX_CELL_CHARS
+from plandata.consumers.xlsx_rows import TRUNCATION_NOTE as TRUNCATION_NOTE
+from plandata.consumers.xlsx_rows import fit_cell as fit_cell
+from plandata.consumers.xlsx_rows import write_batch, write_batch_plain, write_cell
 from plandata.tables import TABLES, Table
 
 DICTIONARY_SHEET = "data_dictionary"
-EXCEL_MAX_CELL_CHARS = 32_767
 EXCEL_MAX_ROWS = 1_048_576
-TRUNCATION_NOTE = "…[truncated: Excel cells hold at most 32767 characters; see data/*.csv]"
 MIN_WIDTH, MAX_WIDTH = 6, 60
+
+
+_WIDE = frozenset("WF")  # east-Asian width classes that take two columns
 
 
 def display_width(text: str) -> int:
     """Columns `text` takes on screen: wide (CJK) characters count two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    if text.isascii():  # no ASCII character is wide; ids, numbers and enums are ASCII
+        return len(text)
+    return len(text) + sum(map(_WIDE.__contains__, map(unicodedata.east_asian_width, text)))
 
 
 def column_width(header: str, cells: list[str]) -> int:
@@ -44,13 +53,6 @@ def column_width(header: str, cells: list[str]) -> int:
     # A character is at least one column wide, so MAX_WIDTH characters decide the clamped width.
     widest = max([display_width(header) + 2, *(display_width(c[:MAX_WIDTH]) for c in cells)])
     return max(MIN_WIDTH, min(MAX_WIDTH, widest))
-
-
-def fit_cell(text: str) -> str:
-    """Text cut to Excel's cell limit, saying so."""
-    if len(text) <= EXCEL_MAX_CELL_CHARS:
-        return text
-    return text[: EXCEL_MAX_CELL_CHARS - len(TRUNCATION_NOTE)] + TRUNCATION_NOTE
 
 
 class _Formats:
@@ -61,29 +63,16 @@ class _Formats:
         self.text_marked = book.add_format({"quote_prefix": True})
 
 
-def _write_cell(sheet: Any, row: int, col: int, field_type: str, value: Any, formats: _Formats) -> None:
-    if value is None:
-        return
-    if field_type in ("integer", "number"):
-        sheet.write_number(row, col, value)
-    elif field_type == "boolean":
-        sheet.write_boolean(row, col, value)
-    else:
-        text = fit_cell(str(value))
-        sheet.write_string(row, col, text, formats.text_marked if starts_formula(text) else None)
-
-
-def _write_sheet(
+def _add_sheet(
     book: xlsxwriter.Workbook,
     name: str,
     columns: list[tuple[str, str]],
-    rows: Iterable[Sequence[Any]],
     shape: tuple[list[list[Any]], int],
     formats: _Formats,
-) -> None:
+) -> Worksheet:
     """A sheet with a frozen, filterable header row; widths fitted to `shape`'s sample rows.
 
-    Rows are written in order (the workbook is in constant-memory mode).
+    Rows follow in order (the workbook is in constant-memory mode).
     """
     sample, total = shape
     sheet = book.add_worksheet(name)
@@ -93,15 +82,24 @@ def _write_sheet(
     sheet.autofilter(0, 0, max(total, 1), len(columns) - 1)
     for col, (header, _) in enumerate(columns):
         sheet.write_string(0, col, header, formats.header)
-    for row_number, row in enumerate(rows, start=1):
-        for col, (_, field_type) in enumerate(columns):
-            _write_cell(sheet, row_number, col, field_type, row[col], formats)
+    return sheet
 
 
 def sheet_names(table: str, rows: int, max_rows: int = EXCEL_MAX_ROWS) -> list[str]:
     """Sheets holding a table: `table`, then `table_2`, `table_3` … when it outgrows one sheet."""
     parts = max(1, -(-rows // (max_rows - 1)))  # the header takes a row of every sheet
     return [table] + [f"{table}_{n}" for n in range(2, parts + 1)]
+
+
+def _take_rows(batches: Iterator[pa.RecordBatch], held: list[pa.RecordBatch], count: int) -> Iterator[pa.RecordBatch]:
+    """The next `count` rows of `batches`, as batches; the rest of a cut batch waits in `held` for the next call."""
+    while count > 0:
+        batch = held.pop() if held else next(batches)
+        if batch.num_rows > count:
+            held.append(batch.slice(count))
+            batch = batch.slice(0, count)
+        count -= batch.num_rows
+        yield batch
 
 
 def _write_table(
@@ -111,21 +109,44 @@ def _write_table(
     sample: list[list[Any]],
     formats: _Formats,
     max_rows: int,
+    cell_by_cell: bool = False,
 ) -> None:
     """A table's sheets: Excel stops at `max_rows` rows, so a longer table continues on the next sheet."""
     columns = [(f.name, f.type) for f in table.fields]
+    types = [f.type for f in table.fields]
     total = row_count(package_dir, table)
-    rows = chain.from_iterable(iter_row_tuples(package_dir, table))
+    parquet = pq.ParquetFile(parquet_path(package_dir, table))
+    batches = parquet.iter_batches(batch_size=BATCH_ROWS, columns=table.field_names)
+    held: list[pa.RecordBatch] = []
+    write_rows = write_batch_plain if cell_by_cell else write_batch
     per_sheet = max_rows - 1
     for part, name in enumerate(sheet_names(table.name, total, max_rows)):
         count = min(per_sheet, total - part * per_sheet)
-        _write_sheet(book, name, columns, islice(rows, count), (sample, count), formats)
+        sheet = _add_sheet(book, name, columns, (sample, count), formats)
+        first_row = 1
+        for batch in _take_rows(batches, held, count):
+            write_rows(sheet, batch, first_row, types, formats.text_marked)
+            first_row += batch.num_rows
 
 
-def write_workbook(package_dir: Path, path: Path, max_rows: int = EXCEL_MAX_ROWS) -> Path:
+def _write_dictionary(book: xlsxwriter.Workbook, first_rows: dict[str, list[Any]], formats: _Formats) -> None:
+    """The data-dictionary sheet: one row per column of every table (a few hundred cells, written one by one)."""
+    dictionary = [[entry[c] for c, _ in DICTIONARY_COLUMNS] for entry in dictionary_rows(first_rows)]
+    columns = list(DICTIONARY_COLUMNS)
+    sheet = _add_sheet(book, DICTIONARY_SHEET, columns, (dictionary, len(dictionary)), formats)
+    for row_number, row in enumerate(dictionary, start=1):
+        for col, (_, field_type) in enumerate(columns):
+            write_cell(sheet, row_number, col, field_type, row[col], formats.text_marked)
+
+
+def write_workbook(
+    package_dir: Path, path: Path, max_rows: int = EXCEL_MAX_ROWS, *, cell_by_cell: bool = False
+) -> Path:
     """Write every table of the package and its data dictionary to the workbook at `path`.
 
     `max_rows` is Excel's limit of rows per sheet (tests lower it to see a table continue on a second sheet).
+    `cell_by_cell` writes every cell through XlsxWriter's own calls: several times slower, the same
+    bytes; the tests compare the two.
     """
     # constant_memory streams each sheet through a temporary file; XlsxWriter
     # stamps those files 1980-01-31, so the zip is the same on every build.
@@ -147,8 +168,7 @@ def write_workbook(package_dir: Path, path: Path, max_rows: int = EXCEL_MAX_ROWS
     first_rows = samples(package_dir)
     for table in TABLES:
         sample = [[row[name] for name in table.field_names] for row in first_rows[table.name]]
-        _write_table(book, package_dir, table, sample, formats, max_rows)
-    dictionary = [[entry[c] for c, _ in DICTIONARY_COLUMNS] for entry in dictionary_rows(first_rows)]
-    _write_sheet(book, DICTIONARY_SHEET, list(DICTIONARY_COLUMNS), dictionary, (dictionary, len(dictionary)), formats)
+        _write_table(book, package_dir, table, sample, formats, max_rows, cell_by_cell)
+    _write_dictionary(book, first_rows, formats)
     book.close()
     return path
