@@ -26,10 +26,12 @@ def parquet_path(package_dir: Path, table: Table) -> Path:
     return package_dir / "data" / f"{table.name}.parquet"
 
 
-def iter_batches(package_dir: Path, table: Table, columns: list[str] | None = None) -> Iterator[list[Row]]:
-    """The rows of a table in file order, `BATCH_ROWS` at a time."""
+def iter_batches(
+    package_dir: Path, table: Table, columns: list[str] | None = None, batch_rows: int = BATCH_ROWS
+) -> Iterator[list[Row]]:
+    """The rows of a table in file order, `batch_rows` at a time."""
     parquet = pq.ParquetFile(parquet_path(package_dir, table))
-    for batch in parquet.iter_batches(batch_size=BATCH_ROWS, columns=columns):
+    for batch in parquet.iter_batches(batch_size=batch_rows, columns=columns):
         yield batch.to_pylist()
 
 
@@ -47,7 +49,7 @@ def iter_row_tuples(package_dir: Path, table: Table) -> Iterator[list[tuple[Any,
 def sample_rows(package_dir: Path, table: Table, limit: int = SAMPLE_ROWS) -> list[Row]:
     """The first `limit` rows of a table."""
     rows: list[Row] = []
-    for batch in iter_batches(package_dir, table):
+    for batch in iter_batches(package_dir, table, batch_rows=limit):  # no more rows converted than needed
         rows.extend(batch[: limit - len(rows)])
         if len(rows) >= limit:
             break
