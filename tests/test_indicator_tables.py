@@ -5,8 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from plandata.indicator_tables import find_indicator_tables, header_type, parse_value
+from plandata.indicator_tables import (
+    _first_cell,
+    _may_start_header,
+    find_indicator_tables,
+    header_type,
+    parse_value,
+)
 from plandata.indicators import extract_indicators
 from plandata.model import Indicator, Measure, RawDocument
 from plandata.normalise import normalise
@@ -82,3 +90,17 @@ def test_parse_value(cell: str, reading: tuple) -> None:
 def test_prose_is_not_a_table() -> None:
     text = "到2025年,主要指标达到全国先进水平。\n指标体系更加完善,2025年全面建成。"
     assert find_indicator_tables(text, 2025) == []
+
+
+# Lines of header cells, other cells and every separator (tab, |, two spaces), with blanks around them.
+LINE_PIECES = ["指标", "主要指标", "2025年目标值", "2020年(基期)", "基期值", " (2025年)", "属性", "单位", "备注",
+               "类别", "项目", "毛入园率", "98", "\t", "|", "  ", " ", "\u3000", "", "加强"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(LINE_PIECES), max_size=8).map("".join))
+def test_lines_skipped_by_their_first_character_have_no_header_first_cell(line: str) -> None:
+    if not _may_start_header(line):
+        assert header_type(_first_cell(line)) is None
+    first = _first_cell(line)
+    assert not first or first[0] == next(c for c in line if not c.isspace() and c != "|")

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plandata.indicators import CLAUSE_BREAK_RE, SENTENCE_BREAK_RE, _piece_at, extract_indicators
+from plandata import indicator_context
+from plandata.indicators import CLAUSE_BREAK_RE, SENTENCE_BREAK_RE, _piece_at, _Pieces, extract_indicators
 from plandata.model import Indicator, Measure, NormalisedDocument, RawDocument
 from plandata.normalise import normalise
 from plandata.quantities import excluded_spans
@@ -188,3 +189,34 @@ def test_the_piece_around_a_position_is_that_of_the_whole_text(text: str, pos: i
         starts, ends = [0, *(m.end() for m in cuts)], [*(m.start() for m in cuts), len(text)]
         k = max(0, bisect.bisect_right(starts, pos) - 1)
         assert _piece_at(text, breaks, pos) == (starts[k], ends[k])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text("1,2;。!\n\t|a ", max_size=60), st.lists(st.integers(min_value=0, max_value=60), max_size=12))
+def test_pieces_of_many_positions_are_those_of_one_position(text: str, positions: list[int]) -> None:
+    for breaks in (CLAUSE_BREAK_RE, SENTENCE_BREAK_RE):
+        pieces = _Pieces(text, breaks)
+        for pos in [min(p, len(text)) for p in positions]:  # in any order, lines asked again or not
+            assert pieces.at(pos) == _piece_at(text, breaks, pos)
+
+
+# Sentences holding year forms and achievement cues, and words around them.
+CONTEXT_PIECES = ["到2025年", "2025年底前", "2007年", "“十四五”时期", "十三五期间", "规划期内", "已", "已经", "截至",
+                  "以来", "近五年来", "目前", "共有", "现有", "现有基础", "累计完成", ",", ";", "\t", "建成", "学校",
+                  "12所", "全区"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(CONTEXT_PIECES), max_size=12).map("".join), st.integers(0, 40),
+       st.sampled_from([None, 2020, 2025]))
+def test_markers_are_those_of_every_rule_in_turn(piece: str, cut: int, plan_period_end: int | None) -> None:
+    clause = piece[cut:] if cut % 2 else piece[: cut // 2]  # the end of the sentence piece, or another piece
+    years = [marker for rule in load_year_forms() for m in rule.regex.finditer(piece)
+             if (marker := indicator_context._year_marker(rule, m, 7, plan_period_end))]  # noqa: SLF001
+    cues = load_achievement_cues()
+    sentence_cues = [m.start() + 7 for r in cues if r.kind == "sentence" for m in r.regex.finditer(piece)]
+    clause_cues = [m.start() + 3 for r in cues if r.kind == "clause" for m in r.regex.finditer(clause)]
+    found = indicator_context._markers(piece, 7, plan_period_end, "sentence", (clause, 3))  # noqa: SLF001
+    assert found[: len(years)] == years
+    assert [mk.pos for mk in found[len(years) :]] == sentence_cues + clause_cues
+    assert indicator_context._markers(piece, 7, plan_period_end) == years  # noqa: SLF001

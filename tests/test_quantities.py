@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 
 import pytest
@@ -85,4 +86,21 @@ def test_exclusions_agree_with_the_whole_text_spans(pieces: list[str], backwards
     numerals = [m.span() for m in NUMERAL_RE.finditer(text)]
     exclusions = Exclusions(text)
     for start, end in reversed(numerals) if backwards else numerals:
+        assert exclusions.covers(start, end) == any(s < end and start < e for s, e, _ in spans)
+
+
+# Long stretches too: lines and sentences longer than a set of their characters is worth building for.
+LONG_PIECES = [*PIECES, "加强教师队伍建设" * 8, "。", "\n", "一所", "十个", "数十所学校"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(LONG_PIECES), max_size=40), st.randoms(use_true_random=False))
+def test_exclusions_agree_with_the_whole_text_spans_in_any_order(pieces: list[str], rng: random.Random) -> None:
+    text = "".join(pieces)
+    spans = excluded_spans(text)
+    numerals = [m.span() for m in NUMERAL_RE.finditer(text)]
+    order = list(numerals)
+    rng.shuffle(order)
+    exclusions = Exclusions(text)
+    for start, end in numerals + order + numerals:  # in order, shuffled, then in order again
         assert exclusions.covers(start, end) == any(s < end and start < e for s, e, _ in spans)

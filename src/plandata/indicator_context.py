@@ -29,6 +29,7 @@ from functools import lru_cache
 
 from plandata.numbers import parse_chinese
 from plandata.quantity_rules import PatternRule, load_achievement_cues, load_year_forms
+from plandata.rule_regex import RuleFilter
 
 # Five-year plans from the third on run 1966–1970, 1971–1975 …: the Nth ends
 # in 1970 + 5 (N - 3).  (The first two, 1953–1962, never appear in these plans.)
@@ -71,31 +72,39 @@ def _year_marker(rule: PatternRule, m: re.Match[str], offset: int, plan_period_e
     return _Marker(offset + m.start(), end, rule.source, False)
 
 
-def _markers(piece: str, offset: int, plan_period_end: int | None) -> list[_Marker]:
-    found = []
-    for rule in load_year_forms():
-        for m in rule.regex.finditer(piece):
-            marker = _year_marker(rule, m, offset, plan_period_end)
-            if marker:
-                found.append(marker)
-    return found
+@lru_cache(maxsize=1)
+def _context_rules() -> RuleFilter[tuple[str, PatternRule]]:
+    """Year forms (kind `year`) and achievement cues (kind: their scope), each with the characters it needs.
+
+    One filter for all: a piece is read once to drop the rules it cannot fire.
+    """
+    rules = [("year", rule) for rule in load_year_forms()] + [(rule.kind, rule) for rule in load_achievement_cues()]
+    return RuleFilter(rules, lambda kind_rule: kind_rule[1].regex)
 
 
-def _cues(piece: str, offset: int, scope: str) -> list[_Marker]:
-    return [
-        _Marker(offset + m.start(), None, None, True)
-        for rule in load_achievement_cues()
-        if rule.kind == scope
-        for m in rule.regex.finditer(piece)
-    ]
+def _markers(piece: str, offset: int, plan_period_end: int | None, scope: str | None = None,
+             clause: tuple[str, int] | None = None) -> list[_Marker]:
+    """Year markers of `piece`, then its cues of `scope`, then the clause cues of `clause` (piece, offset)."""
+    # the characters of both pieces (the clause mostly ends the sentence piece): the rules they may fire
+    present = None if clause is None else set(piece).union(clause[0])
+    years: list[_Marker] = []
+    cues: list[_Marker] = []
+    clause_cues: list[_Marker] = []
+    for kind, rule in _context_rules().worth_running(piece, present=present):  # in table order
+        if kind == "year":
+            years += [mk for m in rule.regex.finditer(piece) if (mk := _year_marker(rule, m, offset, plan_period_end))]
+        elif kind == scope:
+            cues += [_Marker(offset + m.start(), None, None, True) for m in rule.regex.finditer(piece)]
+        elif kind == "clause" and clause is not None:
+            clause_cues += [_Marker(clause[1] + m.start(), None, None, True) for m in rule.regex.finditer(clause[0])]
+    return years + cues + clause_cues
 
 
 @lru_cache(maxsize=32)  # the quantities of one sentence ask in turn; few texts are held
 def _review_paragraph(text: str, sentence_start: int, plan_period_end: int | None) -> bool:
     """True when the paragraph before the sentence last spoke of the past (a review of results)."""
     para_start = text.rfind("\n", 0, sentence_start) + 1
-    before = text[para_start:sentence_start]
-    markers = _markers(before, para_start, plan_period_end) + _cues(before, para_start, "sentence")
+    markers = _markers(text[para_start:sentence_start], para_start, plan_period_end, "sentence")
     return bool(markers) and max(markers, key=lambda mk: (mk.pos, not mk.past)).past
 
 
@@ -106,9 +115,7 @@ def read_context(text: str, sentence: tuple[int, int], clause: tuple[int, int], 
     `sentence` and `clause` are the spans holding the quantity.
     """
     s0, c0, c1 = sentence[0], clause[0], clause[1]
-    before = text[s0:number_start]
-    markers = _markers(before, s0, plan_period_end) + _cues(before, s0, "sentence")
-    markers += _cues(text[c0:number_start], c0, "clause")
+    markers = _markers(text[s0:number_start], s0, plan_period_end, "sentence", (text[c0:number_start], c0))
     if markers:
         nearest = max(markers, key=lambda mk: (mk.pos, not mk.past))
         if nearest.past:

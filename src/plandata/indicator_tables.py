@@ -24,9 +24,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from plandata.numbers import NUMERAL_RE, parse_numeral
 from plandata.quantity_rules import comparator_words, load_units
+from plandata.rule_regex import first_chars
 
 ATTRIBUTES = {"约束性": "binding", "预期性": "expected"}
 # Header cells, by column type; each must match a whole cell.
@@ -44,6 +46,7 @@ _BASE_WORDS = ("基期", "基数", "现状", "基准")
 _TARGET_WORDS = ("目标", "预期", "规划")
 _CELL_SPLIT_RE = re.compile(r"\t+|\s*\|\s*|\s{2,}")
 _CELL_SPLIT_CHAR_RE = re.compile(r"[\s|]")  # every cell separator holds one of these
+_CELL_CONTENT_RE = re.compile(r"[^\s|]")  # and no cell separator holds one of these
 MAX_CELL_CHARS = 40
 # A note, or a heading of the outline (一、 (一) 第一章), ends a table.
 _TABLE_END_RE = re.compile(
@@ -119,6 +122,27 @@ def _first_cell(line: str) -> str:
             return piece
         pos = sep.end()
     return line[pos:].strip()
+
+
+@lru_cache(maxsize=1)
+def _header_starts() -> frozenset[str] | None:
+    """Every character a header cell can start with; None when some pattern's start is unknown."""
+    starts = [first_chars(regex, nonempty=True) for regex in HEADER_CELLS.values()]
+    return None if None in starts else frozenset().union(*starts)  # type: ignore[arg-type]
+
+
+def _may_start_header(line: str) -> bool:
+    """False when the first cell of `line` (see `_first_cell`) can be no header cell.
+
+    That cell starts at the line's first character that is neither white
+    space nor `|` (all else before it is separators and blanks), so only that
+    character is read, not the whole line.
+    """
+    starts = _header_starts()
+    if starts is None:
+        return True
+    first = _CELL_CONTENT_RE.search(line)
+    return first is not None and first.group() in starts
 
 
 def _marks_year(cell: str) -> bool:
@@ -288,7 +312,8 @@ def find_indicator_tables(text: str, plan_period_end: int | None) -> list[Indica
 def _table_at(lines: list[tuple[int, str]], index: int,
               plan_period_end: int | None) -> tuple[IndicatorTable | None, int]:
     """The table whose header starts at line `index`, and the line to go on from."""
-    if header_type(_first_cell(lines[index][1])) is None:  # most lines: only their first cell is read
+    line = lines[index][1]
+    if not _may_start_header(line) or header_type(_first_cell(line)) is None:  # most lines: no more is read
         return None, index + 1
     header = _find_header([c for i in range(index, min(len(lines), index + 12)) for c in _cells(*lines[i], i)])
     if header is None:

@@ -30,6 +30,7 @@ Quantities before the first measure (news leads, preambles) are dropped.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -87,6 +88,42 @@ def _piece_at(text: str, breaks: re.Pattern[str], pos: int) -> tuple[int, int]:
     return start, len(text)
 
 
+class _Pieces:
+    """`_piece_at` for many positions of one text in order: the breaks of each line are found once.
+
+    A line with many quantities would otherwise be read from its start again
+    for each.  The breaks of the line of the last position asked are kept:
+    every match of `breaks` from the line start up to the one that ends past
+    the line end (a line end is always a break), found as `_piece_at` finds
+    them, so the pieces are the same.
+    """
+
+    def __init__(self, text: str, breaks: re.Pattern[str]) -> None:
+        self.text, self.breaks = text, breaks
+        self._line = (0, -1)  # start and end (its \n, or the text's end) of the line whose breaks are kept
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+
+    def at(self, pos: int) -> tuple[int, int]:
+        """(start, end) of the piece holding `pos`: `_piece_at(text, breaks, pos)`."""
+        if not self._line[0] <= pos <= self._line[1]:
+            self._read_line(pos)
+        k = bisect.bisect_right(self._ends, pos)  # the first break ending after `pos` ends the piece
+        start = self._ends[k - 1] if k else self._line[0]
+        return start, self._starts[k] if k < len(self._starts) else len(self.text)
+
+    def _read_line(self, pos: int) -> None:
+        start = self.text.rfind("\n", 0, pos) + 1
+        end = self.text.find("\n", pos)
+        self._line = (start, len(self.text) if end < 0 else end)
+        self._starts, self._ends = [], []
+        for m in self.breaks.finditer(self.text, start):
+            self._starts.append(m.start())
+            self._ends.append(m.end())
+            if m.end() > self._line[1]:
+                break
+
+
 def _cut_points(text: str, quantities: list[Quantity]) -> list[tuple[int | None, int | None]]:
     """(quote start, quote end) overrides for quantities sharing one clause."""
     cuts: list[int | None] = [None]
@@ -130,16 +167,17 @@ def metric_of(text: str, quote: tuple[int, int], quantity: Quantity) -> str | No
 
 def _text_indicators(text: str, skip: list[tuple[int, int]], plan_period_end: int | None) -> list[_Found]:
     quantities = [q for q in find_quantities(text) if not any(s <= q.number_start < e for s, e in skip)]
+    clauses, sentences = _Pieces(text, CLAUSE_BREAK_RE), _Pieces(text, SENTENCE_BREAK_RE)
     by_clause: dict[tuple[int, int], list[Quantity]] = {}
     for q in quantities:
-        by_clause.setdefault(_piece_at(text, CLAUSE_BREAK_RE, q.number_start), []).append(q)
+        by_clause.setdefault(clauses.at(q.number_start), []).append(q)
     found = []
     for clause, members in by_clause.items():
         for q, (cut_start, cut_end) in zip(members, _cut_points(text, members), strict=True):
             quote = _trim(text, cut_start if cut_start is not None else clause[0],
                           cut_end if cut_end is not None else clause[1])
             quote = (min(quote[0], q.start), max(quote[1], q.end))
-            sentence = _piece_at(text, SENTENCE_BREAK_RE, q.number_start)
+            sentence = sentences.at(q.number_start)
             context = read_context(text, sentence, _row_clause(text, clause), q.number_start, q.end, plan_period_end)
             found.append(_Found(quote[0], quote[1], metric_of(text, quote, q), q.comparator, q.comparator_word,
                                 (q.value, q.value_min, q.value_max), q.unit.unit, context))

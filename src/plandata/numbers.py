@@ -66,6 +66,7 @@ def fold_digits(text: str) -> str:
     return text.translate(_FULLWIDTH_DIGITS)
 
 
+@lru_cache(maxsize=4096)  # tokens repeat (十四, 五) and cn2an is slow
 def parse_chinese(token: str) -> float | None:
     """Value of one Chinese numeral token, or None when it is not a number."""
     if not token or _DIGIT_RUN_RE.search(token) or token[0] in CN_POSITIONS.replace("十", ""):

@@ -17,12 +17,11 @@ short `…的` phrase (不低于应交流人数的15%).
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from plandata.numbers import NUMERAL_RE, is_chinese, next_numeral, parse_numeral
+from plandata.numbers import CN_NUMERAL_CHARS, NUMERAL_RE, is_chinese, next_numeral, parse_numeral
 from plandata.quantity_rules import (
     STRETCH_BREAKS,
     ComparatorWord,
@@ -38,6 +37,7 @@ from plandata.quantity_rules import (
     unit_re,
     unmatchable,
 )
+from plandata.rule_regex import RuleFilter
 
 # A lead word (至少, 约) may stand this many characters before the number, with
 # only Han characters between (至少要配备1名); punctuation or digits stop it.
@@ -52,6 +52,8 @@ _LIST_JOINER_RE = re.compile(r"、|和|及|与")
 # A word before a "…的" phrase bounds the number after it too (不低于应交流人数的15%).
 OF_PHRASE_MAX = 10
 _OF_PHRASE_RE = re.compile(rf"[\u4e00-\u9fff]{{1,{OF_PHRASE_MAX - 1}}}的")
+# Characters of numerals: every stretch searched for not-target matches holds some.
+NUMERAL_CHARS = "0123456789" + CN_NUMERAL_CHARS
 
 
 @dataclass(frozen=True)
@@ -83,13 +85,17 @@ def counts_listed_items(text: str, number_start: int, value: float) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _rules_by_stretch() -> dict[str, tuple[PatternRule, ...]]:
+def _rules_by_stretch() -> dict[str, RuleFilter[PatternRule]]:
     """Not-target rules by the characters of STRETCH_BREAKS that none of their matches holds."""
     rules: dict[str, list[PatternRule]] = {}
     for rule in load_not_targets():
         rules.setdefault(unmatchable(rule.regex, STRETCH_BREAKS), []).append(rule)
     # The largest group first: it excludes most numerals, and `Exclusions.covers` stops at the first match.
-    return {cut: tuple(found) for cut, found in sorted(rules.items(), key=lambda kv: -len(kv[1]))}
+    # Numerals are what the stretches are searched around: their characters say least of a stretch.
+    return {
+        cut: RuleFilter(found, lambda rule: rule.regex, NUMERAL_CHARS)
+        for cut, found in sorted(rules.items(), key=lambda kv: -len(kv[1]))
+    }
 
 
 class Exclusions:
@@ -102,39 +108,56 @@ class Exclusions:
     sentence): a search started just after one finds the same matches as one
     started at the beginning, since no earlier match can run across it, and
     one stopped just after the next finds all those starting before it.
-    A rule whose matches may hold both runs over the whole text, once.
+    A rule whose matches may hold both runs over the whole text, once.  A rule
+    is not run at all on a stretch lacking the characters it needs
+    (`rule_regex.RuleFilter`).
+
+    Numerals are asked about in text order, so the break characters around
+    each are looked for only between the previous stretch and the next break:
+    each document is read about once, however many numerals it has.
     """
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._cuts: dict[str, list[int]] = {}  # where each stretch-cutting character stands
         self._searched: dict[str, tuple[int, int, list[tuple[int, int]]]] = {}  # last stretch per cut, its matches
+        self._next: dict[str, tuple[int, int]] = {}  # per break character: (from, its first offset at or after from)
 
     def covers(self, start: int, end: int) -> bool:
         """True when a match of a not-target rule overlaps `text[start:end]`."""
-        for cut, rules in _rules_by_stretch().items():
+        for cut, group in _rules_by_stretch().items():
             searched = self._searched.get(cut)
             if searched is None or not searched[0] <= start < end <= searched[1]:  # numerals come in order
                 first, last = self._stretch(cut, start, end)
-                searched = self._searched[cut] = (first, last, self._search(rules, first, last))
+                searched = self._searched[cut] = (first, last, self._search(group, first, last))
             if any(s < end and start < e for s, e in searched[2]):
                 return True
         return False
 
     def _stretch(self, cut: str, start: int, end: int) -> tuple[int, int]:
-        """From just after the last `cut` before `start` to the first at or after `end`."""
+        """From just after the last `cut` character before `start` to the first at or after `end`."""
         if not cut:
             return 0, len(self.text)
-        if cut not in self._cuts:
-            self._cuts[cut] = [m.start() for m in re.finditer(f"[{re.escape(cut)}]", self.text)]
-        at = self._cuts[cut]
-        before, after = bisect.bisect_left(at, start), bisect.bisect_left(at, end)
-        return (at[before - 1] + 1 if before else 0), (at[after] if after < len(at) else len(self.text))
+        previous = self._searched.get(cut)
+        # The previous stretch, if before `start`, ends at a `cut` character: the search back stops there.
+        floor = previous[1] if previous is not None and previous[1] < start else 0
+        first = max(self.text.rfind(c, floor, start) for c in cut) + 1
+        return first, min(self._next_at(c, end) for c in cut)
 
-    def _search(self, rules: tuple[PatternRule, ...], start: int, end: int) -> list[tuple[int, int]]:
+    def _next_at(self, char: str, pos: int) -> int:
+        """Offset of the first `char` at or after `pos` (the text's length if none); remembered for later `pos`."""
+        known = self._next.get(char)
+        if known is not None and known[0] <= pos <= known[1]:
+            return known[1]
+        found = self.text.find(char, pos)
+        found = len(self.text) if found < 0 else found
+        self._next[char] = (pos, found)
+        return found
+
+    def _search(self, group: RuleFilter[PatternRule], start: int, end: int) -> list[tuple[int, int]]:
         # The search may see the character that ends the stretch (a lookahead may test it) but no further.
         stop = min(end + 1, len(self.text))
-        found = [rule.regex for rule in rules if rule.regex.search(self.text, start, stop)]  # few: search is cheap
+        found = [rule.regex for rule in group.worth_running(self.text, start, stop)
+                 if rule.regex.search(self.text, start, stop)]  # few: search is cheap
         return [m.span() for regex in found for m in regex.finditer(self.text, start, stop)]
 
 
