@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from plandata import numbering
 from plandata.numbering import STYLES, chinese_numeral, conventional_rank, kind_of, match_label, run_on_label_at
@@ -107,3 +109,29 @@ def test_conventional_order_is_strict_and_bullets_come_last() -> None:
 def test_every_bullet_glyph_opens_a_bullet(glyph: str) -> None:
     label = match_label(f"{glyph}名师培养工程")
     assert label is not None and (label.kind, label.style_key, label.text) == ("bullet", f"bullet:{glyph}", glyph)
+
+
+# Line openings of every style and of none: labels, numerals, bullets, dashes, spaces and plain words.
+OPENINGS = [s.example for s in STYLES] + list(numbering.BULLET_GLYPHS) + [
+    "第十二章", "二十、", "(十)", "12.", "1.5", "(3)", "⒛", "⑴", "⑳", "-", "--", "——", "—", "第", "一", "(",
+    " ", "\t", "加强", "2025年", "《", "十四五", "1、", "一百零五、",
+]
+
+
+def _first_style(line: str) -> tuple[str, str] | None:
+    """The label `match_label` should find: every style tried in order, then a bullet."""
+    for style in STYLES:
+        if m := style.pattern.match(line):
+            return style.key, m.group()
+    m = numbering._BULLET_RE.match(line)  # noqa: SLF001
+    if m is None:
+        return None
+    glyph = m.group()[0] if m.group()[0] in numbering.DASH_BULLETS else m.group()
+    return numbering.BULLET_PREFIX + glyph, m.group()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(OPENINGS), max_size=4).map("".join))
+def test_labels_found_by_their_first_character_are_those_of_every_style_in_turn(line: str) -> None:
+    label = match_label(line)
+    assert (None if label is None else (label.style_key, label.text)) == _first_style(line)

@@ -25,7 +25,7 @@ from plandata import numbering
 from plandata.ingest import ingest
 from plandata.model import Measure, RawDocument
 from plandata.normalise import PINYIN_GLOSS_RE, normalise
-from plandata.parse import find_title, parse_measures
+from plandata.parse import find_title, iter_lines, parse_measures, split_lines
 from plandata.tables import MEASURE_KINDS
 
 ROOT = Path(__file__).parents[1]
@@ -303,3 +303,14 @@ def test_parsing_arbitrary_text_never_raises_and_spans_hold_titles(text: str) ->
     for m in measures:
         assert m.title and m.raw_start <= m.raw_end
         assert re.sub(r"\s+", "", _t2s(m.title)) in scorer_piece(text, m)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(_TEXTS, _PLANS))
+def test_lines_read_one_at_a_time_are_the_split_lines(text: str) -> None:
+    assert list(iter_lines(text)) == split_lines(text)
+
+
+def test_a_title_broken_over_two_lines_is_found_without_splitting_the_rest() -> None:
+    text = "北京市教育委员会关于印发\n《教师队伍建设实施方案》的通知\n一、总体要求\n" + "加强教师队伍建设。\n" * 50
+    assert find_title(normalise(_raw(text))) == "北京市教育委员会关于印发《教师队伍建设实施方案》的通知"

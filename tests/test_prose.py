@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from plandata import prose
 from plandata.lexicon import read_table
@@ -133,3 +137,27 @@ def test_title_prefix(line: str, prefix: bool) -> None:
 )
 def test_attachment_lines(line: str, attachment: bool) -> None:
     assert prose.is_attachment_line(line) is attachment
+
+
+def _plain_paragraph_title(text: str) -> str | None:
+    """`paragraph_title` as first written: the body after the first sentence found by stripping it."""
+    m = re.search(r"[。!?]", text)
+    if not m or not text[m.end() :].strip():
+        return None
+    title = text[: m.start()].strip()
+    if not prose.PARAGRAPH_TITLE_MIN_CHARS <= len(title) <= prose.PARAGRAPH_TITLE_MAX_CHARS:
+        return None
+    if title.count(",") > prose.PARAGRAPH_TITLE_MAX_COMMAS or re.search(r"[:;|\t]", title):
+        return None
+    if not re.search(r"[\u4e00-\u9fff]", title):
+        return None
+    return None if prose.prose_cue(title) else title
+
+
+PARAGRAPH_PIECES = ["加强组织领导", "。", "!", "?", " ", "\u3000", "\t", ",", ":", "近日", "2025", BODY, "ab"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(PARAGRAPH_PIECES), max_size=8).map("".join))
+def test_paragraph_titles_are_those_of_the_plain_reading(text: str) -> None:
+    assert prose.paragraph_title(text) == _plain_paragraph_title(text)

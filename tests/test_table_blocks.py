@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from plandata.lexicon import read_table
 from plandata.parse import split_lines
@@ -88,3 +92,16 @@ def test_lines_that_are_no_table_header() -> None:
 )
 def test_serial_value(cell: str, value: int | None) -> None:
     assert serial_value(cell) == value
+
+
+# Cells: header examples with spaces inside and around, as parts of longer text, and long lines of text.
+CELL_PIECES = [r["example"] for r in HEADERS] + [" ", "\u3000", "\t", "  ", "建设", "任务", "单位", "(", "2025年"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(CELL_PIECES), max_size=8).map("".join), st.integers(0, 3))
+def test_header_roles_are_those_of_every_rule_in_turn(cell: str, times: int) -> None:
+    for text in (cell, cell * times + "加强组织领导,完善工作机制" * times):
+        squeezed = re.sub(r"\s+", "", text)
+        expected = next((r.role for r in header_rules() if r.regex.match(squeezed)), None)
+        assert header_role(text) == expected

@@ -19,6 +19,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+
+from plandata.rule_regex import first_chars
 
 # Chinese numerals as written in labels (两 and 〇 occur in real documents).
 CHINESE_DIGITS = {
@@ -144,13 +147,34 @@ def _ordinal(match: re.Match[str]) -> int | None:
     return int(num) if num.isascii() and num.isdigit() else chinese_numeral(num)
 
 
+@lru_cache(maxsize=1)
+def _labels_by_start() -> dict[str, tuple[tuple[NumberingStyle, ...], bool]] | None:
+    """For each character a label can start with: the styles (in order) and whether a bullet can.
+
+    None when the start of some pattern is unknown.  Most lines start with
+    none of these characters, and the rest with the characters of one or two
+    styles: only those are tried.
+    """
+    starts = [first_chars(style.pattern) for style in STYLES]
+    bullet_starts = first_chars(_BULLET_RE)
+    if bullet_starts is None or any(s is None for s in starts):
+        return None
+    chars = bullet_starts.union(*starts)  # type: ignore[arg-type]
+    return {
+        c: (tuple(style for style, s in zip(STYLES, starts, strict=True) if c in s), c in bullet_starts)  # type: ignore[operator]
+        for c in chars
+    }
+
+
 def match_label(line: str) -> Label | None:
     """The numbering label at the start of `line`, if any (bullets included)."""
-    for style in STYLES:
+    by_start = _labels_by_start()
+    styles, bullet = (STYLES, True) if by_start is None else by_start.get(line[:1], ((), False))
+    for style in styles:
         m = style.pattern.match(line)
         if m:
             return Label(style.key, style.kind, m.group(0), _ordinal(m), _skip_spaces(line, m.end()))
-    m = _BULLET_RE.match(line)
+    m = _BULLET_RE.match(line) if bullet else None
     if m:
         glyph = m.group(0)[0] if m.group(0)[0] in DASH_BULLETS else m.group(0)
         return Label(BULLET_PREFIX + glyph, "bullet", m.group(0), None, _skip_spaces(line, m.end()))

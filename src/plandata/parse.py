@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 
 from plandata import numbering, prose
 from plandata.model import Measure, NormalisedDocument, TableCell
@@ -64,7 +66,16 @@ def split_lines(text: str) -> list[Line]:
     return lines
 
 
-def _title_index(lines: list[Line]) -> int | None:
+def iter_lines(text: str) -> Iterator[Line]:
+    """The lines of `split_lines(text)`, one at a time: a reader stopping early splits no more."""
+    pos = 0
+    while (end := text.find("\n", pos)) >= 0:
+        yield Line(text[pos:end], pos)
+        pos = end + 1
+    yield Line(text[pos:], pos)
+
+
+def _title_index(lines: Iterable[Line]) -> int | None:
     """Index of the title line: before the first heading, item or titled paragraph."""
     for i, line in enumerate(lines):
         if _numbered_label(line.text) or prose.paragraph_title(line.text):
@@ -79,10 +90,10 @@ def find_title(doc: NormalisedDocument) -> str | None:
 
     A title broken over two lines (`…关于印发` / `《…方案》的通知`) is joined.
     """
-    lines = split_lines(doc.text)
-    at = _title_index(lines)
+    at = _title_index(iter_lines(doc.text))  # the title is near the top: the rest is not split
     if at is None:
         return None
+    lines = list(islice(iter_lines(doc.text), at + 1))
     title = prose.title_line(lines[at].text) or ""
     if at > 0 and prose.is_title_prefix(lines[at - 1].text) and not _numbered_label(lines[at - 1].text):
         title = prose.title_line(lines[at - 1].text.strip() + lines[at].text.strip()) or title
@@ -176,7 +187,8 @@ class _Reader:
             self.boundaries.append(line.start)  # an attachment is under no heading of the main text
             self._attachment_starts = True
             return i + 1
-        if header_role(line.text.split("|")[0].split("\t")[0]) or "|" in line.text or "\t" in line.text:
+        # a line with a cell separator may be a header row whatever its first cell says
+        if "|" in line.text or "\t" in line.text or header_role(line.text):
             table = find_table(self.lines, i, self._continues_outline)
             if table is not None:
                 self._table(table)
@@ -293,12 +305,14 @@ def _parents(found: list[_Candidate]) -> list[int | None]:
 
 def parse_measures(doc: NormalisedDocument) -> list[Measure]:
     """Measures of one document in reading order (see the module docstring)."""
-    lines = split_lines(doc.text)
+    text, document_id, raw_span = doc.text, doc.document_id, doc.mapped.raw_span
+    lines = split_lines(text)
     reader = _Reader(lines)
     reader.read(_body_start(lines))
     found = _without_lone_paragraphs(reader.found)
-    ends = _span_ends(found, reader.boundaries, len(doc.text), doc.text)
+    ends = _span_ends(found, reader.boundaries, len(text), text)
     parents = _parents(found)
+    ids = [_measure_id(document_id, i + 1) for i in range(len(found))]
     levels: list[int] = []
     siblings: dict[int | None, int] = {}
     measures: list[Measure] = []
@@ -306,19 +320,19 @@ def parse_measures(doc: NormalisedDocument) -> list[Measure]:
         levels.append(1 if parent is None else levels[parent] + 1)
         siblings[parent] = siblings.get(parent, 0) + 1
         ordinal = c.ordinal if c.ordinal is not None else siblings[parent]
-        raw_start, raw_end = doc.mapped.raw_span(c.start, end)
+        raw_start, raw_end = raw_span(c.start, end)
         measures.append(
             Measure(
-                measure_id=_measure_id(doc.document_id, i + 1),
-                document_id=doc.document_id,
-                parent_id=None if parent is None else _measure_id(doc.document_id, parent + 1),
+                measure_id=ids[i],
+                document_id=document_id,
+                parent_id=None if parent is None else ids[parent],
                 level=levels[i],
                 kind=c.kind,
                 label=c.label,
                 ordinal=ordinal,
                 sequence=i + 1,
                 title=c.title,
-                text=doc.text[c.label_end : end].strip(_CELL_EDGE),
+                text=text[c.label_end : end].strip(_CELL_EDGE),
                 start=c.start,
                 end=end,
                 raw_start=raw_start,

@@ -32,6 +32,8 @@ TITLE_PREFIX_MAX_CHARS = 40
 _RUN_IN_END_RE = re.compile(r"[。;!?]|:(?!\d)")
 _SENTENCE_END_RE = re.compile(r"[。!?]")
 _HAN_RE = re.compile(r"[\u4e00-\u9fff]")
+_NON_SPACE_RE = re.compile(r"\S")  # what `str.strip` keeps
+_TITLE_BREAK_RE = re.compile(r"[:;|\t]")  # none in a paragraph's title
 _TITLE_FORBIDDEN_RE = re.compile(r"[。,;:!?、]")
 _NOT_IN_TITLE_RE = re.compile(r"[<>|/@#=]|\d{4}-\d{1,2}-\d")  # breadcrumbs, addresses, timestamps of web pages
 _TITLE_TAIL_RE = re.compile(r"(?:\([^()]{1,20}\))?$")  # (2021—2025年), (试行)
@@ -84,12 +86,12 @@ def run_in_title(text: str) -> str:
 def paragraph_title(text: str) -> str | None:
     """Title of an unnumbered paragraph, or None when it is no titled paragraph."""
     m = _SENTENCE_END_RE.search(text)
-    if not m or not text[m.end() :].strip():
+    if not m or not _NON_SPACE_RE.search(text, m.end()):  # a body follows the first sentence
         return None
     title = text[: m.start()].strip()
     if not PARAGRAPH_TITLE_MIN_CHARS <= len(title) <= PARAGRAPH_TITLE_MAX_CHARS:
         return None
-    if title.count(",") > PARAGRAPH_TITLE_MAX_COMMAS or re.search(r"[:;|\t]", title) or not _HAN_RE.search(title):
+    if title.count(",") > PARAGRAPH_TITLE_MAX_COMMAS or _TITLE_BREAK_RE.search(title) or not _HAN_RE.search(title):
         return None
     return None if prose_cue(title) else title
 

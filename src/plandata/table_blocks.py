@@ -22,6 +22,7 @@ from functools import lru_cache
 from plandata.lexicon import read_table
 from plandata.model import TableCell
 from plandata.numbering import chinese_numeral
+from plandata.rule_regex import FirstMatch, longest_whole_match
 
 TASK_ROLES = ("task",)
 RESPONSIBILITY_ROLES = ("agency", "lead", "support")
@@ -77,10 +78,34 @@ def header_rules() -> tuple[HeaderRule, ...]:
     return tuple(HeaderRule(r["header_id"], r["role"], re.compile(r["pattern"]), r["example"]) for r in rows)
 
 
+@lru_cache(maxsize=1)
+def _first_header() -> FirstMatch[HeaderRule]:
+    """The header rules as one regex: the first rule matching a cell is found in one search."""
+    return FirstMatch(header_rules(), lambda rule: rule.regex)
+
+
+@lru_cache(maxsize=1)
+def _longer_than_headers() -> re.Pattern[str] | None:
+    """Matches a cell with more non-space characters than any header pattern accepts; None if one has no limit."""
+    limits = [longest_whole_match(rule.regex) for rule in header_rules()]
+    if not limits or None in limits:
+        return None
+    return re.compile(rf"(?:\s*\S){{{max(limits) + 1}}}")  # type: ignore[type-var]
+
+
 def header_role(cell: str) -> str | None:
-    """Role of a column header (`责任单位` is `agency`), None when it is no header."""
-    cell = re.sub(r"\s+", "", cell)
-    return next((r.role for r in header_rules() if r.regex.match(cell)), None)
+    """Role of a column header (`责任单位` is `agency`), None when it is no header.
+
+    The first rule of the table whose pattern matches the cell without its
+    white space (`str.split` and the regex `\\s` agree on what that is).
+    Most cells tested are whole lines of text, too long for any header: they
+    are told apart from their first characters, without squeezing them.
+    """
+    longer = _longer_than_headers()
+    if longer is not None and longer.match(cell):
+        return None
+    rule = _first_header().match("".join(cell.split()))
+    return rule.role if rule else None
 
 
 def table_kind(roles: tuple[str, ...]) -> str | None:
