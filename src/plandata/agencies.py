@@ -6,7 +6,8 @@ measure, so that a parent never takes its children's lists):
 1. task-division lists (`task_division.find_task_lists`) or, for rows of
    task-decomposition tables, the cells of responsibility columns
    (`task_division.read_cell`) give links `assigned`, `lead` or `support`;
-2. agencies named in the rest of the text (`mentions.find_mentions`) give
+2. agencies named in the rest of the text (`mentions.find_mentions`, by a
+   `MentionFinder` that scans the document once) give
    links `mentioned`, once per agency and only if no list names it already.
 
 Names resolve against the document's jurisdiction through the registry
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from plandata.mentions import find_mentions
+from plandata.mentions import Mention, MentionFinder
 from plandata.model import Agency, Measure, NormalisedDocument, TaskAssignment
 from plandata.registry import Registry, load_registry
 from plandata.task_division import ListedUnit, find_task_lists, load_vocabulary, read_cell
@@ -32,13 +33,14 @@ def extract_task_division(
     """Links from measures to agencies, and the agencies they name (each id once)."""
     registry = load_registry()
     regions = own_regions(measures)
+    mentions = MentionFinder(doc.text, registry, jurisdiction)
     assignments: list[TaskAssignment] = []
     agencies: dict[str, Agency] = {}
     for measure in measures:
         start, end = regions[measure.measure_id]
         units, covered = _listed_units(doc, measure, start, end)
         links = [_listed_link(u, registry, jurisdiction) for u in units]
-        links += _mention_links(doc, start, end, covered, links, registry, jurisdiction)
+        links += _mention_links(mentions.find(start, end, covered), links, registry, jurisdiction)
         for position, (name, s, e, relation, agency) in enumerate(links, 1):
             agencies.setdefault(agency.agency_id, agency)
             raw_start, raw_end = doc.mapped.raw_span(s, e)
@@ -97,18 +99,12 @@ def _listed_link(unit: ListedUnit, registry: Registry, jurisdiction: str | None)
 
 
 def _mention_links(
-    doc: NormalisedDocument,
-    start: int,
-    end: int,
-    covered: list[tuple[int, int]],
-    listed: list[_Link],
-    registry: Registry,
-    jurisdiction: str | None,
+    found: list[Mention], listed: list[_Link], registry: Registry, jurisdiction: str | None
 ) -> list[_Link]:
-    """`mentioned` links for agencies the body names and no list of the measure gives."""
+    """`mentioned` links for the agencies `found` in the body that no list of the measure gives."""
     seen = {link[4].agency_id for link in listed}
     links = []
-    for m in find_mentions(doc.text, start, end, registry, jurisdiction, covered):
+    for m in found:
         agency = m.agency or registry.unregistered(m.name, jurisdiction)
         if agency.agency_id in seen or agency.type == "group":
             continue

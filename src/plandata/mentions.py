@@ -20,6 +20,7 @@ when it sits inside a title `《…》`, or when a creation verb precedes it
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -27,6 +28,7 @@ from functools import lru_cache
 from plandata.lexicon import read_table
 from plandata.model import Agency
 from plandata.registry import SCOPE_LEVELS, Registry
+from plandata.rule_regex import blind_past_match
 
 # A scope character preceded by one of these belongs to another word: 全区, 本市, 各区, 城区, 社区, 区县 …
 SCOPE_BLOCKED_BEFORE = "全本各城社辖片园校郊山矿街该我两三市省县区"
@@ -41,6 +43,7 @@ CREATION_VERBS = ("成立", "建立", "组建", "设立", "筹建")
 # Characters that cannot occur inside a body's stem (function words and punctuation).
 STEM_STOP = "的和与及在对等将把为是由从向于并或以其各、,;:。()“”《》"
 MAX_STEM_CHARS = 10
+HAN_FIRST, HAN_LAST = 0x4E00, 0x9FFF  # the CJK Unified Ideographs block: what a stem is written in
 
 
 @dataclass(frozen=True)
@@ -90,10 +93,25 @@ def _trie_pattern(node: dict[str, dict]) -> str:
     return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
 
 
+def han_class_without(excluded: str) -> str:
+    """A class of the Han characters U+4E00–U+9FFF but those of `excluded` (as `(?![excluded])` before the class).
+
+    Written as ranges, with no lookahead: quicker, and a pattern that looks at
+    nothing past what it consumes can be scanned once per document (`_Scanned`).
+    """
+    gaps = sorted({ord(c) for c in excluded if HAN_FIRST <= ord(c) <= HAN_LAST})
+    ranges, low = [], HAN_FIRST
+    for gap in [*gaps, HAN_LAST + 1]:
+        if low < gap:
+            ranges.append(f"\\u{low:04x}-\\u{gap - 1:04x}" if gap - 1 > low else f"\\u{low:04x}")
+        low = gap + 1
+    return f"[{''.join(ranges)}]"
+
+
 @lru_cache(maxsize=1)
 def _suffix_re() -> re.Pattern[str]:
     scope = "".join(SCOPE_LEVELS)
-    han = rf"(?:(?![{STEM_STOP}])[\u4e00-\u9fff])"
+    han = han_class_without(STEM_STOP)
     suffixes = "|".join(map(re.escape, load_suffixes()))
     # (中共)? + scope, written to start with a character set so that the engine skips other text quickly.
     party_or_scope = rf"[中{scope}](?:(?<=中)共[{scope}]|(?<=[{scope}]))"
@@ -107,11 +125,47 @@ def find_mentions(
     text: str, start: int, end: int, registry: Registry, jurisdiction: str | None, exclude: list[tuple[int, int]]
 ) -> list[Mention]:
     """Agency names in `text[start:end]` outside the `exclude` spans, in text order."""
-    pattern, forms = _surface_re(registry, jurisdiction)
-    found = [Mention(m.group(), m.start(), m.end(), forms[m.group()]) for m in _scan(pattern, text, start, end)]
-    for m in _scan(_suffix_re(), text, start, end):
-        name = m.group()
-        found.append(Mention(name, m.start(), m.end(), registry.resolve(name, jurisdiction)))
+    pattern, _forms = _surface_re(registry, jurisdiction)
+    surface, suffix = _scan(pattern, text, start, end), _scan(_suffix_re(), text, start, end)
+    return _kept(text, _candidates(surface, suffix, registry, jurisdiction), exclude)
+
+
+class MentionFinder:
+    """`find_mentions` for the measures of one document: the text is scanned once, not once per measure.
+
+    A search per measure costs more than the scanning itself: there are many
+    short measures.  The matches of the whole text are handed out by span
+    (see `_Scanned`), the same as a scan of each span finds.
+    """
+
+    def __init__(self, text: str, registry: Registry, jurisdiction: str | None) -> None:
+        self.text, self.registry, self.jurisdiction = text, registry, jurisdiction
+        self._scanned: tuple[_Scanned, _Scanned] | None = None  # scanned on first use
+
+    def find(self, start: int, end: int, exclude: list[tuple[int, int]]) -> list[Mention]:
+        """`find_mentions(text, start, end, registry, jurisdiction, exclude)`."""
+        if self._scanned is None:
+            pattern, _forms = _surface_re(self.registry, self.jurisdiction)
+            suffix = _suffix_re()
+            # a trie of literal words looks at nothing past them (no need to read its long pattern to know)
+            self._scanned = (_Scanned(pattern, self.text, True), _Scanned(suffix, self.text, blind_past_match(suffix)))
+        surface, suffix = self._scanned[0].within(start, end), self._scanned[1].within(start, end)
+        if not surface and not suffix:  # most measures
+            return []
+        return _kept(self.text, _candidates(surface, suffix, self.registry, self.jurisdiction), exclude)
+
+
+def _candidates(surface: list[re.Match[str]], suffix: list[re.Match[str]], registry: Registry,
+                jurisdiction: str | None) -> list[Mention]:
+    """Mentions of the registry's written forms and of suffix patterns, before any is dropped."""
+    _pattern, forms = _surface_re(registry, jurisdiction)
+    found = [Mention(m.group(), m.start(), m.end(), forms[m.group()]) for m in surface]
+    found += [Mention(m.group(), m.start(), m.end(), registry.resolve(m.group(), jurisdiction)) for m in suffix]
+    return found
+
+
+def _kept(text: str, found: list[Mention], exclude: list[tuple[int, int]]) -> list[Mention]:
+    """Leftmost-longest candidates without overlaps, outside `exclude`, that are plausible names."""
     found.sort(key=lambda x: (x.start, -(x.end - x.start)))
     kept: list[Mention] = []
     for cand in found:
@@ -131,6 +185,38 @@ def _scan(pattern: re.Pattern[str], text: str, start: int, end: int) -> list[re.
         out.append(m)
         pos = m.start() + 1
     return out
+
+
+class _Scanned:
+    """`_scan(pattern, text, start, end)` for many spans of one text, from one scan of the whole text.
+
+    `_scan` finds the match at every position that has one.  A pattern blind
+    past what it consumes (`rule_regex.blind_past_match`) has at a position the
+    same match whatever the end of the text, as long as the match ends before
+    it, and none if it has none on the whole text: only a match of the whole
+    text running past the span's end is matched again, within the span.
+    """
+
+    def __init__(self, pattern: re.Pattern[str], text: str, blind: bool) -> None:
+        self.pattern, self.text = pattern, text
+        self.blind = blind  # `blind_past_match(pattern)`
+        self.matches = _scan(pattern, text, 0, len(text)) if self.blind else []
+        self.starts = [m.start() for m in self.matches]
+
+    def within(self, start: int, end: int) -> list[re.Match[str]]:
+        """The matches `_scan(pattern, text, start, end)` finds."""
+        if not self.blind:
+            return _scan(self.pattern, self.text, start, end)
+        found: list[re.Match[str]] = []
+        at = bisect.bisect_left(self.starts, start)
+        while at < len(self.starts) and self.starts[at] < end:  # few: most spans hold none
+            m: re.Match[str] | None = self.matches[at]
+            if m.end() > end:  # type: ignore[union-attr]
+                m = self.pattern.match(self.text, self.starts[at], end)
+            if m is not None:
+                found.append(m)
+            at += 1
+        return found
 
 
 def _plausible(text: str, cand: Mention) -> bool:
