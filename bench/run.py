@@ -187,7 +187,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--sizes", default="10,100,1000", help="corpus sizes in MB (default: 10,100,1000)")
     p.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)), help="build processes (default: cores)")
     p.add_argument("--work", type=Path, default=ROOT / ".bench", help="folder for corpora and packages")
-    p.add_argument("--frictionless-max-rows", type=int, default=1_500_000, help="skip frictionless above this")
+    p.add_argument("--frictionless-max-rows", type=int, default=3_000_000, help="skip frictionless above this")
     p.add_argument("--keep", action="store_true", help="keep the built packages")
     p.add_argument("--json", type=Path, default=None, help="also write the figures as JSON")
     args = p.parse_args(argv)
