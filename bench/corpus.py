@@ -91,8 +91,13 @@ class Varier:
 
     def noise(self, place: str) -> str:
         line = self.rng.choice(NOISE_LINES)
-        return line.format(place=place, name=self.rng.choice(NAMES), year=self.rng.randint(2020, 2024),
-                           month=self.rng.randint(1, 12), day=self.rng.randint(1, 28))
+        return line.format(
+            place=place,
+            name=self.rng.choice(NAMES),
+            year=self.rng.randint(2020, 2024),
+            month=self.rng.randint(1, 12),
+            day=self.rng.randint(1, 28),
+        )
 
 
 def seed_paragraphs(raw_dir: Path) -> list[list[str]]:
@@ -103,8 +108,9 @@ def seed_paragraphs(raw_dir: Path) -> list[list[str]]:
     """
     with (DATA / "noise.csv").open(encoding="utf-8", newline="") as fh:
         rules = [r for r in csv.DictReader(fh) if r["action"] == "cut_rest"]
-    footer = [re.compile(r["pattern"] if r["is_regex"] == "true" else re.escape(r["pattern"]), re.IGNORECASE)
-              for r in rules]
+    footer = [
+        re.compile(r["pattern"] if r["is_regex"] == "true" else re.escape(r["pattern"]), re.IGNORECASE) for r in rules
+    ]
     import opencc
 
     from plandata.normalise import PINYIN_GLOSS_RE

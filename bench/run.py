@@ -77,8 +77,9 @@ def floor_seconds(corpus: Path) -> float:
         "for p in sorted(Path(sys.argv[1]).glob('*.txt')): conv(p.read_bytes().decode('utf-8'))\n"
         "print(time.process_time() - t)"
     )
-    return float(subprocess.run([sys.executable, "-c", code, str(corpus)], capture_output=True, text=True,
-                                check=True).stdout)
+    return float(
+        subprocess.run([sys.executable, "-c", code, str(corpus)], capture_output=True, text=True, check=True).stdout
+    )
 
 
 def package_rows(package: Path) -> int:
@@ -100,8 +101,21 @@ def corpus_of(name: str, target_bytes: int, args: argparse.Namespace) -> tuple[P
 
 def measured_build(corpus: Path, package: Path, jobs: int) -> Run:
     """`plandata build` of `corpus` into `package`, measured."""
-    build = run_measured([sys.executable, "-m", "plandata", "build", "--raw", str(corpus), "--out", str(package),
-                          "--quiet", "--jobs", str(jobs)])
+    build = run_measured(
+        [
+            sys.executable,
+            "-m",
+            "plandata",
+            "build",
+            "--raw",
+            str(corpus),
+            "--out",
+            str(package),
+            "--quiet",
+            "--jobs",
+            str(jobs),
+        ]
+    )
     if build.returncode:
         raise SystemExit(f"build failed:\n{build.output[-2000:]}")
     return build
@@ -125,26 +139,40 @@ def bench_size(size_mb: int, args: argparse.Namespace, fixed: Run) -> dict[str, 
     rows = package_rows(package)
     fast = run_measured([sys.executable, "-m", "plandata", "validate", str(package)])
     result: dict[str, object] = {
-        "size_mb": round(mb, 1), "documents": docs, "rows": rows,
+        "size_mb": round(mb, 1),
+        "documents": docs,
+        "rows": rows,
         "floor_mb_s_per_core": mb / floor,
-        "build_s": build.seconds, "build_cpu_s": build.cpu_seconds, "build_mb_s": mb / build.seconds,
+        "build_s": build.seconds,
+        "build_cpu_s": build.cpu_seconds,
+        "build_mb_s": mb / build.seconds,
         "build_mb_s_per_core": mb / build.cpu_seconds,
-        "startup_s": fixed.seconds, "startup_cpu_s": fixed.cpu_seconds,
+        "startup_s": fixed.seconds,
+        "startup_cpu_s": fixed.cpu_seconds,
         "marginal_mb_s": mb / max(build.seconds - fixed.seconds, 1e-9),
         "marginal_mb_s_per_core": mb / max(build.cpu_seconds - fixed.cpu_seconds, 1e-9),
-        "build_peak_rss_mb": build.peak_rss_mb, "build_peak_pss_mb": build.peak_pss_mb,
-        "validate_s": fast.seconds, "validate_cpu_s": fast.cpu_seconds, "validate_rows_s": rows / fast.seconds,
-        "validate_peak_rss_mb": fast.peak_rss_mb, "validate_peak_pss_mb": fast.peak_pss_mb,
+        "build_peak_rss_mb": build.peak_rss_mb,
+        "build_peak_pss_mb": build.peak_pss_mb,
+        "validate_s": fast.seconds,
+        "validate_cpu_s": fast.cpu_seconds,
+        "validate_rows_s": rows / fast.seconds,
+        "validate_peak_rss_mb": fast.peak_rss_mb,
+        "validate_peak_pss_mb": fast.peak_pss_mb,
         "validate_valid": fast.returncode == 0,
     }
     result["build_vs_floor"] = result["build_mb_s_per_core"] / result["floor_mb_s_per_core"]  # type: ignore[operator]
     if rows <= args.frictionless_max_rows:
         frictionless = Path(sys.executable).with_name("frictionless")
         full = run_measured([str(frictionless), "validate", str(package / "datapackage.json")])
-        result.update(frictionless_s=full.seconds, frictionless_cpu_s=full.cpu_seconds,
-                      frictionless_rows_s=rows / full.seconds, validate_cpu_speedup=full.cpu_seconds / fast.cpu_seconds,
-                      frictionless_valid=full.returncode == 0, validate_speedup=full.seconds / fast.seconds,
-                      verdicts_agree=(full.returncode == 0) == (fast.returncode == 0))
+        result.update(
+            frictionless_s=full.seconds,
+            frictionless_cpu_s=full.cpu_seconds,
+            frictionless_rows_s=rows / full.seconds,
+            validate_cpu_speedup=full.cpu_seconds / fast.cpu_seconds,
+            frictionless_valid=full.returncode == 0,
+            validate_speedup=full.seconds / fast.seconds,
+            verdicts_agree=(full.returncode == 0) == (fast.returncode == 0),
+        )
     if not args.keep:
         shutil.rmtree(package, ignore_errors=True)
     return result
@@ -156,29 +184,41 @@ def print_table(results: list[dict[str, object]], jobs: int) -> None:
     for r in results:
         print(f"\n== corpus {r['size_mb']} MB, {r['documents']} documents, {r['rows']} rows")
         print(f"  floor (read+decode+t2s)   {r['floor_mb_s_per_core']:8.1f} MB per CPU-second")
-        print(f"  build                     {r['build_mb_s']:8.2f} MB/s wall"
-              f"  ({r['build_mb_s_per_core']:.2f} MB per CPU-second = {r['build_vs_floor']:.1%} of the floor)"
-              f"  {r['build_s']:.1f} s  peak RSS {r['build_peak_rss_mb']:.0f} MB, PSS {r['build_peak_pss_mb']:.0f} MB")
-        print(f"  build less start-up       {r['marginal_mb_s']:8.2f} MB/s wall"
-              f"  ({r['marginal_mb_s_per_core']:.2f} MB per CPU-second; start-up {r['startup_s']:.2f} s,"
-              f" {r['startup_cpu_s']:.2f} CPU-s: a build of one short document)")
-        print(f"  validate (fast path)      {r['validate_rows_s']:8.0f} rows/s  {r['validate_s']:.1f} s"
-              f"  peak RSS {r['validate_peak_rss_mb']:.0f} MB, PSS {r['validate_peak_pss_mb']:.0f} MB"
-              f"  valid={r['validate_valid']}")
+        print(
+            f"  build                     {r['build_mb_s']:8.2f} MB/s wall"
+            f"  ({r['build_mb_s_per_core']:.2f} MB per CPU-second = {r['build_vs_floor']:.1%} of the floor)"
+            f"  {r['build_s']:.1f} s  peak RSS {r['build_peak_rss_mb']:.0f} MB, PSS {r['build_peak_pss_mb']:.0f} MB"
+        )
+        print(
+            f"  build less start-up       {r['marginal_mb_s']:8.2f} MB/s wall"
+            f"  ({r['marginal_mb_s_per_core']:.2f} MB per CPU-second; start-up {r['startup_s']:.2f} s,"
+            f" {r['startup_cpu_s']:.2f} CPU-s: a build of one short document)"
+        )
+        print(
+            f"  validate (fast path)      {r['validate_rows_s']:8.0f} rows/s  {r['validate_s']:.1f} s"
+            f"  peak RSS {r['validate_peak_rss_mb']:.0f} MB, PSS {r['validate_peak_pss_mb']:.0f} MB"
+            f"  valid={r['validate_valid']}"
+        )
         if "frictionless_s" in r:
-            print(f"  frictionless validate     {r['frictionless_rows_s']:8.0f} rows/s  {r['frictionless_s']:.1f} s"
-                  f"  valid={r['frictionless_valid']}  -> fast path {r['validate_speedup']:.1f}x wall,"
-                  f" {r['validate_cpu_speedup']:.1f}x CPU,"
-                  f" verdicts agree: {r['verdicts_agree']}")
+            print(
+                f"  frictionless validate     {r['frictionless_rows_s']:8.0f} rows/s  {r['frictionless_s']:.1f} s"
+                f"  valid={r['frictionless_valid']}  -> fast path {r['validate_speedup']:.1f}x wall,"
+                f" {r['validate_cpu_speedup']:.1f}x CPU,"
+                f" verdicts agree: {r['verdicts_agree']}"
+            )
         else:
             print("  frictionless validate     not run (more rows than --frictionless-max-rows)")
     if len(results) > 1:
         base = results[0]["build_mb_s"]
-        print("\nbuild throughput relative to the smallest corpus: "
-              + ", ".join(f"{r['size_mb']} MB {r['build_mb_s'] / base:.2f}" for r in results))  # type: ignore[operator]
+        print(
+            "\nbuild throughput relative to the smallest corpus: "
+            + ", ".join(f"{r['size_mb']} MB {r['build_mb_s'] / base:.2f}" for r in results)
+        )  # type: ignore[operator]
         base = results[0]["marginal_mb_s"]
-        print("the same less start-up: "
-              + ", ".join(f"{r['size_mb']} MB {r['marginal_mb_s'] / base:.2f}" for r in results))  # type: ignore[operator]
+        print(
+            "the same less start-up: "
+            + ", ".join(f"{r['size_mb']} MB {r['marginal_mb_s'] / base:.2f}" for r in results)
+        )  # type: ignore[operator]
 
 
 def main(argv: list[str] | None = None) -> None:

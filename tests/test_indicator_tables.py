@@ -68,9 +68,21 @@ def test_table_fixture(path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("cell", "kind"),
-    [("指标", "metric"), ("指标名称", "metric"), ("类别", "category"), ("单位", "unit"), ("属性", "attribute"),
-     ("指标属性", "attribute"), ("备注", "note"), ("2020年", "year"), ("2025年目标值", "year"), ("目标值", "year"),
-     ("基期值(2020年)", "year"), ("学前教育毛入园率(%)", None), ("95", None)],
+    [
+        ("指标", "metric"),
+        ("指标名称", "metric"),
+        ("类别", "category"),
+        ("单位", "unit"),
+        ("属性", "attribute"),
+        ("指标属性", "attribute"),
+        ("备注", "note"),
+        ("2020年", "year"),
+        ("2025年目标值", "year"),
+        ("目标值", "year"),
+        ("基期值(2020年)", "year"),
+        ("学前教育毛入园率(%)", None),
+        ("95", None),
+    ],
 )
 def test_header_type(cell: str, kind: str | None) -> None:
     assert header_type(cell) == kind
@@ -78,10 +90,15 @@ def test_header_type(cell: str, kind: str | None) -> None:
 
 @pytest.mark.parametrize(
     ("cell", "reading"),
-    [("95", ("eq", 95.0, None, None, None)), ("≥98", ("gte", 98.0, None, None, "≥")),
-     ("95以上", ("gte", 95.0, None, None, "以上")), ("〔120〕", ("eq", 120.0, None, None, None)),
-     ("1000—1200", ("range", None, 1000.0, 1200.0, "—")), ("—", ("eq", None, None, None, None)),
-     ("98.5%", ("eq", 98.5, None, None, None))],
+    [
+        ("95", ("eq", 95.0, None, None, None)),
+        ("≥98", ("gte", 98.0, None, None, "≥")),
+        ("95以上", ("gte", 95.0, None, None, "以上")),
+        ("〔120〕", ("eq", 120.0, None, None, None)),
+        ("1000—1200", ("range", None, 1000.0, 1200.0, "—")),
+        ("—", ("eq", None, None, None, None)),
+        ("98.5%", ("eq", 98.5, None, None, None)),
+    ],
 )
 def test_parse_value(cell: str, reading: tuple) -> None:
     assert parse_value(cell) == reading
@@ -93,8 +110,28 @@ def test_prose_is_not_a_table() -> None:
 
 
 # Lines of header cells, other cells and every separator (tab, |, two spaces), with blanks around them.
-LINE_PIECES = ["指标", "主要指标", "2025年目标值", "2020年(基期)", "基期值", " (2025年)", "属性", "单位", "备注",
-               "类别", "项目", "毛入园率", "98", "\t", "|", "  ", " ", "\u3000", "", "加强"]
+LINE_PIECES = [
+    "指标",
+    "主要指标",
+    "2025年目标值",
+    "2020年(基期)",
+    "基期值",
+    " (2025年)",
+    "属性",
+    "单位",
+    "备注",
+    "类别",
+    "项目",
+    "毛入园率",
+    "98",
+    "\t",
+    "|",
+    "  ",
+    " ",
+    "\u3000",
+    "",
+    "加强",
+]
 
 
 @settings(max_examples=200, deadline=None)

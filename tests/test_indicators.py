@@ -47,8 +47,22 @@ def whole_measure(doc: NormalisedDocument, start: int = 0, end: int | None = Non
     """A measure spanning `doc.text[start:end]`."""
     end = len(doc.text) if end is None else end
     raw_start, raw_end = doc.mapped.raw_span(start, end)
-    return Measure(f"t:m{n:04d}", "t", None, 1, "paragraph", None, n, n, doc.text[start:end][:10],
-                   doc.text[start:end], start, end, raw_start, raw_end)
+    return Measure(
+        f"t:m{n:04d}",
+        "t",
+        None,
+        1,
+        "paragraph",
+        None,
+        n,
+        n,
+        doc.text[start:end][:10],
+        doc.text[start:end],
+        start,
+        end,
+        raw_start,
+        raw_end,
+    )
 
 
 def run(text: str, include_achievements: bool = True) -> tuple[NormalisedDocument, list[Indicator]]:
@@ -162,8 +176,10 @@ def test_plan_period_end_unknown_leaves_period_targets_with_the_periods_own_year
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from([c["text"] for c in load_cases()]), min_size=1, max_size=6),
-       st.sampled_from(["\n", "\r\n", ""]))
+@given(
+    st.lists(st.sampled_from([c["text"] for c in load_cases()]), min_size=1, max_size=6),
+    st.sampled_from(["\n", "\r\n", ""]),
+)
 def test_quotes_and_raw_offsets_hold_for_any_mix_of_cases(texts: list[str], joiner: str) -> None:
     raw = joiner.join(texts)
     doc = document(raw)
@@ -176,8 +192,14 @@ def test_quotes_and_raw_offsets_hold_for_any_mix_of_cases(texts: list[str], join
 
 def test_a_comma_between_thousands_is_not_a_clause_break() -> None:
     text = "共1,200所,新增3,45人,12,3456名,a,b"
-    assert [text[m.start() - 1 : m.end() + 1] for m in CLAUSE_BREAK_RE.finditer(text)] == \
-        ["所,新", "3,4", "人,1", "2,3", "名,a", "a,b"]
+    assert [text[m.start() - 1 : m.end() + 1] for m in CLAUSE_BREAK_RE.finditer(text)] == [
+        "所,新",
+        "3,4",
+        "人,1",
+        "2,3",
+        "名,a",
+        "a,b",
+    ]
 
 
 @settings(max_examples=200, deadline=None)
@@ -201,18 +223,47 @@ def test_pieces_of_many_positions_are_those_of_one_position(text: str, positions
 
 
 # Sentences holding year forms and achievement cues, and words around them.
-CONTEXT_PIECES = ["到2025年", "2025年底前", "2007年", "“十四五”时期", "十三五期间", "规划期内", "已", "已经", "截至",
-                  "以来", "近五年来", "目前", "共有", "现有", "现有基础", "累计完成", ",", ";", "\t", "建成", "学校",
-                  "12所", "全区"]
+CONTEXT_PIECES = [
+    "到2025年",
+    "2025年底前",
+    "2007年",
+    "“十四五”时期",
+    "十三五期间",
+    "规划期内",
+    "已",
+    "已经",
+    "截至",
+    "以来",
+    "近五年来",
+    "目前",
+    "共有",
+    "现有",
+    "现有基础",
+    "累计完成",
+    ",",
+    ";",
+    "\t",
+    "建成",
+    "学校",
+    "12所",
+    "全区",
+]
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(CONTEXT_PIECES), max_size=12).map("".join), st.integers(0, 40),
-       st.sampled_from([None, 2020, 2025]))
+@given(
+    st.lists(st.sampled_from(CONTEXT_PIECES), max_size=12).map("".join),
+    st.integers(0, 40),
+    st.sampled_from([None, 2020, 2025]),
+)
 def test_markers_are_those_of_every_rule_in_turn(piece: str, cut: int, plan_period_end: int | None) -> None:
     clause = piece[cut:] if cut % 2 else piece[: cut // 2]  # the end of the sentence piece, or another piece
-    years = [marker for rule in load_year_forms() for m in rule.regex.finditer(piece)
-             if (marker := indicator_context._year_marker(rule, m, 7, plan_period_end))]  # noqa: SLF001
+    years = [
+        marker
+        for rule in load_year_forms()
+        for m in rule.regex.finditer(piece)
+        if (marker := indicator_context._year_marker(rule, m, 7, plan_period_end))
+    ]  # noqa: SLF001
     cues = load_achievement_cues()
     sentence_cues = [m.start() + 7 for r in cues if r.kind == "sentence" for m in r.regex.finditer(piece)]
     clause_cues = [m.start() + 3 for r in cues if r.kind == "clause" for m in r.regex.finditer(clause)]

@@ -36,16 +36,44 @@ def test_suffix_names_start_at_the_scope_or_at_the_party_prefix() -> None:
 
 
 # Body text naming bodies of the registry, bodies it lacks (suffix patterns), blocked names, titles and line ends.
-BODY_PIECES = ["区教委", "市教委", "北京市教委", "区教育局", "中共区委教育工作领导小组", "区编制委员会办公室",
-               "市财政局", "全区", "教育部门", "新格局", "《区教育局工作规划》", "成立区教育督导委员会", "区",
-               "市", "委", "局", "的", "和", "负责", ",", "。", "\n", "加强", "(", ")"]
+BODY_PIECES = [
+    "区教委",
+    "市教委",
+    "北京市教委",
+    "区教育局",
+    "中共区委教育工作领导小组",
+    "区编制委员会办公室",
+    "市财政局",
+    "全区",
+    "教育部门",
+    "新格局",
+    "《区教育局工作规划》",
+    "成立区教育督导委员会",
+    "区",
+    "市",
+    "委",
+    "局",
+    "的",
+    "和",
+    "负责",
+    ",",
+    "。",
+    "\n",
+    "加强",
+    "(",
+    ")",
+]
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(BODY_PIECES), max_size=30).map("".join), st.lists(st.integers(0, 120), max_size=8),
-       st.sampled_from([None, "北京市", "海淀区"]))
-def test_mentions_of_a_document_scanned_once_are_those_of_each_span(text: str, cuts: list[int],
-                                                                      jurisdiction: str | None) -> None:
+@given(
+    st.lists(st.sampled_from(BODY_PIECES), max_size=30).map("".join),
+    st.lists(st.integers(0, 120), max_size=8),
+    st.sampled_from([None, "北京市", "海淀区"]),
+)
+def test_mentions_of_a_document_scanned_once_are_those_of_each_span(
+    text: str, cuts: list[int], jurisdiction: str | None
+) -> None:
     registry = load_registry()
     bounds = sorted({0, len(text), *(min(c, len(text)) for c in cuts)})
     finder = MentionFinder(text, registry, jurisdiction)

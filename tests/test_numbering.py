@@ -112,10 +112,36 @@ def test_every_bullet_glyph_opens_a_bullet(glyph: str) -> None:
 
 
 # Line openings of every style and of none: labels, numerals, bullets, dashes, spaces and plain words.
-OPENINGS = [s.example for s in STYLES] + list(numbering.BULLET_GLYPHS) + [
-    "第十二章", "二十、", "(十)", "12.", "1.5", "(3)", "⒛", "⑴", "⑳", "-", "--", "——", "—", "第", "一", "(",
-    " ", "\t", "加强", "2025年", "《", "十四五", "1、", "一百零五、",
-]
+OPENINGS = (
+    [s.example for s in STYLES]
+    + list(numbering.BULLET_GLYPHS)
+    + [
+        "第十二章",
+        "二十、",
+        "(十)",
+        "12.",
+        "1.5",
+        "(3)",
+        "⒛",
+        "⑴",
+        "⑳",
+        "-",
+        "--",
+        "——",
+        "—",
+        "第",
+        "一",
+        "(",
+        " ",
+        "\t",
+        "加强",
+        "2025年",
+        "《",
+        "十四五",
+        "1、",
+        "一百零五、",
+    ]
+)
 
 
 def _first_style(line: str) -> tuple[str, str] | None:

@@ -12,9 +12,22 @@ from plandata.numbers import NUMERAL_RE, fold_digits, is_chinese, next_numeral, 
 
 @pytest.mark.parametrize(
     ("token", "value"),
-    [("98.5", 98.5), ("1,200", 1200.0), ("９５", 95.0), ("两", 2.0), ("十", 10.0), ("三千五百", 3500.0),
-     ("九十八点五", 98.5), ("一百零五", 105.0), ("百分之九十", 90.0), ("百分之95", 95.0),
-     ("十四五", None), ("百", None), ("一二", None), ("二〇二五", None)],
+    [
+        ("98.5", 98.5),
+        ("1,200", 1200.0),
+        ("９５", 95.0),
+        ("两", 2.0),
+        ("十", 10.0),
+        ("三千五百", 3500.0),
+        ("九十八点五", 98.5),
+        ("一百零五", 105.0),
+        ("百分之九十", 90.0),
+        ("百分之95", 95.0),
+        ("十四五", None),
+        ("百", None),
+        ("一二", None),
+        ("二〇二五", None),
+    ],
 )
 def test_parse_numeral(token: str, value: float | None) -> None:
     assert parse_numeral(token) == value

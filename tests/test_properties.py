@@ -27,20 +27,58 @@ PROPERTY_SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_heal
 # Pieces of invented plan text: each kind of thing the stages look for, and the noise they must survive.
 LABELS = ["一、", "十二、", "(一)", "(十三)", "（二）", "(1)", "1.", "12.", "1、", "①", "第一章", "第二节", "第三条"]
 CLAUSES = [
-    "推进学前教育普惠发展", "到2025年,", "新增学位3000个以上", "培训骨干教师不少于500名", "覆盖率达到95%",
-    "每校配备8—10名", "建设3-5个示范区", "约20所", "100亿元左右", "“十四五”时期,", "超过", "不低于", "以内",
-    "两届", "十个", "(任务分工:市教委、区财政局、各区政府)", "牵头单位:区教委;配合单位:区人力社保局",
-    "责任单位:市教委", "《某市教育现代化2035》", "“四个一”工程", "主要指标", "约束性", "预期性", "|", " | ",
+    "推进学前教育普惠发展",
+    "到2025年,",
+    "新增学位3000个以上",
+    "培训骨干教师不少于500名",
+    "覆盖率达到95%",
+    "每校配备8—10名",
+    "建设3-5个示范区",
+    "约20所",
+    "100亿元左右",
+    "“十四五”时期,",
+    "超过",
+    "不低于",
+    "以内",
+    "两届",
+    "十个",
+    "(任务分工:市教委、区财政局、各区政府)",
+    "牵头单位:区教委;配合单位:区人力社保局",
+    "责任单位:市教委",
+    "《某市教育现代化2035》",
+    "“四个一”工程",
+    "主要指标",
+    "约束性",
+    "预期性",
+    "|",
+    " | ",
 ]
 NOISE = [
-    "北(bei)京(jing)(jing)", "設(shè)", "pg电子官方的", "本文仅代表作者观点", "网站地图", "版权所有",
-    "\r\n", "\r", "\u3000", "\ufeff", "ＡＢＣ１２３", "國家教育發展", "互联网 ", "5g wifi", "\t", "\u00a0",
+    "北(bei)京(jing)(jing)",
+    "設(shè)",
+    "pg电子官方的",
+    "本文仅代表作者观点",
+    "网站地图",
+    "版权所有",
+    "\r\n",
+    "\r",
+    "\u3000",
+    "\ufeff",
+    "ＡＢＣ１２３",
+    "國家教育發展",
+    "互联网 ",
+    "5g wifi",
+    "\t",
+    "\u00a0",
 ]
 PUNCTUATION = ["\n", "\n", "。", ",", ";", ":", "、", "(", ")", " "]
 
 piece = st.one_of(
-    st.sampled_from(CLAUSES), st.sampled_from(CLAUSES), st.sampled_from(NOISE),
-    st.sampled_from(PUNCTUATION), st.text(max_size=8),
+    st.sampled_from(CLAUSES),
+    st.sampled_from(CLAUSES),
+    st.sampled_from(NOISE),
+    st.sampled_from(PUNCTUATION),
+    st.text(max_size=8),
 )
 # Lines that start like an outline (a label, or none) and go on with clauses, noise and junk.
 plan_line = st.tuples(st.sampled_from([*LABELS, *LABELS, ""]), st.lists(piece, max_size=8)).map(

@@ -73,9 +73,31 @@ def test_unmatchable_characters_of_a_pattern(pattern: str, never_held: str) -> N
 
 
 # Pieces that fire the not-target rules (titles, slogans, dates, congresses, ordinals, ages, lone 一 …), and others.
-PIECES = ["2025年", "2021—2025", "《规划2025》", "“十四五”", "“四个\n意识”", "五位一体", "十九届二中全会",
-          "二十大", "第三", "3岁", "5页", "2mb", "统一", "一", "三个学科", "12所", "10名", "2021年3月5日",
-          "\n", "。", ",", " ", "全区"]
+PIECES = [
+    "2025年",
+    "2021—2025",
+    "《规划2025》",
+    "“十四五”",
+    "“四个\n意识”",
+    "五位一体",
+    "十九届二中全会",
+    "二十大",
+    "第三",
+    "3岁",
+    "5页",
+    "2mb",
+    "统一",
+    "一",
+    "三个学科",
+    "12所",
+    "10名",
+    "2021年3月5日",
+    "\n",
+    "。",
+    ",",
+    " ",
+    "全区",
+]
 
 
 @settings(max_examples=200, deadline=None)

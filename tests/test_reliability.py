@@ -70,8 +70,13 @@ def set_up_case(case: dict, tmp: Path, previous: Path) -> dict[str, str]:
         shutil.copyfile(CORPUS / "files" / source, manifest)
     if maker := case.get("make"):
         MAKERS[maker](raw, tmp)
-    return {"raw": str(raw), "out": str(tmp / "datapackage"), "tmp": str(tmp),
-            "row": str(first_row), "row2": str(first_row + 1)}
+    return {
+        "raw": str(raw),
+        "out": str(tmp / "datapackage"),
+        "tmp": str(tmp),
+        "row": str(first_row),
+        "row2": str(first_row + 1),
+    }
 
 
 def check_message(case: dict, stderr: str, paths: dict[str, str]) -> None:
@@ -163,8 +168,11 @@ def test_every_encoding_builds_the_same_document(tmp_path: Path) -> None:
     # Offsets count a UTF-8 BOM as one character (U+FEFF), as open(encoding="utf-8") reads it.
     shift = {d: 1 if recorded == "utf-8-sig" else 0 for d, (_f, recorded) in ENCODINGS.items()}
     by_document = {
-        d: [(m["title"], int(m["raw_start"]) - shift[d], int(m["raw_end"]) - shift[d])
-            for m in measures if m["document_id"] == f"plan_{d}"]
+        d: [
+            (m["title"], int(m["raw_start"]) - shift[d], int(m["raw_end"]) - shift[d])
+            for m in measures
+            if m["document_id"] == f"plan_{d}"
+        ]
         for d in ENCODINGS
     }
     assert by_document["utf8"], "the fixture plan yields measures"
@@ -212,8 +220,7 @@ def test_adding_a_document_keeps_every_id(tmp_path: Path) -> None:
     shutil.copyfile(CORPUS / "files" / "plan.txt", raw / "zz_added_plan.txt")
     build_into(RAW, tmp_path / "before")
     build_into(raw, tmp_path / "after")
-    keys = {"documents": "document_id", "measures": "measure_id", "indicators": "indicator_id",
-            "agencies": "agency_id"}
+    keys = {"documents": "document_id", "measures": "measure_id", "indicators": "indicator_id", "agencies": "agency_id"}
     for table, key in keys.items():
         before = {row[key]: row for row in read_table(tmp_path / "before", table)}
         after = {row[key]: row for row in read_table(tmp_path / "after", table)}
@@ -260,8 +267,14 @@ def test_spreadsheet_csv_neutralises_formulas(formula_package: Path) -> None:
         cells += [c for row in csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))) for c in row]
     risky = [c for c in cells if c.startswith(FORMULA_TRIGGERS) and not NUMBER_RE.match(c)]
     assert risky == []
-    for payload in ('=HYPERLINK("http://example.com","点击")', "=1+1推进教育发展", "-2调整学校布局",
-                    "+3扩大学位供给", "@SUM(A1)提升教师素质", "@SUM(1+1)*cmd|' /C calc'!A0"):
+    for payload in (
+        '=HYPERLINK("http://example.com","点击")',
+        "=1+1推进教育发展",
+        "-2调整学校布局",
+        "+3扩大学位供给",
+        "@SUM(A1)提升教师素质",
+        "@SUM(1+1)*cmd|' /C calc'!A0",
+    ):
         assert "'" + payload in cells, payload  # kept, marked as text
 
 

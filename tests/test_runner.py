@@ -96,20 +96,32 @@ def test_dask_local_cluster_build_is_byte_identical(serial_build: Path, tmp_path
     assert sorted(done) == sorted(p.name for p in RAW.glob("*.txt"))
 
 
-_AGENCY_FIELDS = st.fixed_dictionaries({
-    "agency_id": st.sampled_from(["a", "b", "c"]),
-    "name_en": st.sampled_from([None, "Education Commission", "Finance Bureau"]),
-    "short_forms": st.lists(st.sampled_from(["区教委", "教委", "区财政局", "财政局"]), max_size=3).map(tuple),
-    "in_registry": st.booleans(),
-})
+_AGENCY_FIELDS = st.fixed_dictionaries(
+    {
+        "agency_id": st.sampled_from(["a", "b", "c"]),
+        "name_en": st.sampled_from([None, "Education Commission", "Finance Bureau"]),
+        "short_forms": st.lists(st.sampled_from(["区教委", "教委", "区财政局", "财政局"]), max_size=3).map(tuple),
+        "in_registry": st.booleans(),
+    }
+)
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.lists(_AGENCY_FIELDS, max_size=4), max_size=6))
 def test_folded_mentions_keep_first_mention_and_union_of_forms(documents: list[list[dict]]) -> None:
     def agency(fields: dict) -> Agency:
-        return Agency(fields["agency_id"], f"机构{fields['agency_id']}", fields["name_en"], None, None,
-                      fields["short_forms"], "district", "某区", "government_department", fields["in_registry"])
+        return Agency(
+            fields["agency_id"],
+            f"机构{fields['agency_id']}",
+            fields["name_en"],
+            None,
+            None,
+            fields["short_forms"],
+            "district",
+            "某区",
+            "government_department",
+            fields["in_registry"],
+        )
 
     mentions = [[agency(f) for f in doc] for doc in documents]
     folded = AgencyMentions()

@@ -206,8 +206,11 @@ def type_column(text: pa.Array | pa.ChunkedArray, kind: str) -> Column:
     if kind == "string":
         typed = present
     elif kind == "boolean":
-        typed = pc.if_else(pc.is_in(present, pa.array(TRUE_VALUES)), True,
-                           pc.if_else(pc.is_in(present, pa.array(FALSE_VALUES)), False, pa.scalar(None, pa.bool_())))
+        typed = pc.if_else(
+            pc.is_in(present, pa.array(TRUE_VALUES)),
+            True,
+            pc.if_else(pc.is_in(present, pa.array(FALSE_VALUES)), False, pa.scalar(None, pa.bool_())),
+        )
     else:
         try:
             typed = pc.cast(present, _ARROW_TYPES[kind])
@@ -244,8 +247,9 @@ def constraint_failures(field: dict[str, Any], column: Column) -> dict[str, pa.A
         elif name == "pattern":
             bad = _pattern_failures(column, bound)
         elif name == "enum":
-            allowed = pa.array([_parse_python(kind, str(v)) if kind in ("integer", "number") else v for v in bound],
-                               value.type)
+            allowed = pa.array(
+                [_parse_python(kind, str(v)) if kind in ("integer", "number") else v for v in bound], value.type
+            )
             bad = pc.invert(pc.is_in(value, value_set=allowed))
         else:  # minimum / maximum; NaN fails both, as in frictionless
             out = pc.less(value, bound) if name == "minimum" else pc.greater(value, bound)

@@ -26,8 +26,9 @@ class CommandParser(argparse.ArgumentParser):
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         # SUPPRESS: a subcommand without the flag keeps what the top level set.
-        self.add_argument("--verbose", action="store_true", default=argparse.SUPPRESS,
-                          help="show the traceback of an error")
+        self.add_argument(
+            "--verbose", action="store_true", default=argparse.SUPPRESS, help="show the traceback of an error"
+        )
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
@@ -79,8 +80,12 @@ def _positive(text: str) -> int:
 def parser() -> argparse.ArgumentParser:
     """The argument parser, with one subcommand per library entry point."""
     epilog = "exit codes:\n" + "\n".join(f"  {code}  {meaning}" for code, meaning in EXIT_CODES.items())
-    p = CommandParser(prog="plandata", description=__doc__.splitlines()[0], epilog=epilog,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = CommandParser(
+        prog="plandata",
+        description=__doc__.splitlines()[0],
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--version", action="version", version=f"plandata {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="build the data package from raw/")
@@ -88,15 +93,26 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--out", default="datapackage", help="output folder (default: datapackage)")
     b.add_argument("--quiet", action="store_true", help="no progress bar, and nothing printed on success")
     b.add_argument("--jobs", type=_positive, default=None, help="worker processes (default: one per core)")
-    b.add_argument("--engine", choices=("local", "dask"), default="local",
-                   help="local processes, or a dask.distributed cluster (default: local)")
-    b.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                   help="dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster of --jobs workers)")
+    b.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="local processes, or a dask.distributed cluster (default: local)",
+    )
+    b.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster of --jobs workers)",
+    )
     b.set_defaults(func=_build)
     v = sub.add_parser("validate", help="validate a built package (frictionless, JSON Schema, Parquet)")
     v.add_argument("path", nargs="?", default="datapackage", help="package folder or its datapackage.json")
-    v.add_argument("--full", action="store_true",
-                   help="run frictionless and jsonschema themselves instead of the fast path (slow on big packages)")
+    v.add_argument(
+        "--full",
+        action="store_true",
+        help="run frictionless and jsonschema themselves instead of the fast path (slow on big packages)",
+    )
     v.set_defaults(func=_validate)
     s = sub.add_parser("schemas", help="write the JSON Schemas of every table")
     s.add_argument("--out", default="schemas", help="output folder (default: schemas)")

@@ -74,7 +74,7 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
             error, encoding = (utf8_error, "UTF-8") if utf8_error.start >= gb_error.start else (gb_error, "GB18030")
             raise InputError(
                 f"{name}: byte {error.start} (line {_line_at(data, error.start)}): "
-                f"cannot decode {data[error.start:error.end].hex(' ')} as {encoding}, the encoding of the text "
+                f"cannot decode {data[error.start : error.end].hex(' ')} as {encoding}, the encoding of the text "
                 f"before it; the file is damaged or in another encoding (tried UTF-8, GB18030, UTF-16 with BOM)"
             ) from None
     if _looks_like_big5(data, text):
@@ -104,7 +104,7 @@ def _decode_strict(data: bytes, encoding: str, name: str) -> str:
     except UnicodeDecodeError as error:
         at, label = error.start, encoding.upper()
         raise InputError(
-            f"{name}: byte {at}: cannot decode {data[at:error.end].hex(' ')} as {label} "
+            f"{name}: byte {at}: cannot decode {data[at : error.end].hex(' ')} as {label} "
             f"(the byte-order mark says {label}); the file is damaged"
         ) from None
 

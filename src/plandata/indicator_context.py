@@ -82,8 +82,13 @@ def _context_rules() -> RuleFilter[tuple[str, PatternRule]]:
     return RuleFilter(rules, lambda kind_rule: kind_rule[1].regex)
 
 
-def _markers(piece: str, offset: int, plan_period_end: int | None, scope: str | None = None,
-             clause: tuple[str, int] | None = None) -> list[_Marker]:
+def _markers(
+    piece: str,
+    offset: int,
+    plan_period_end: int | None,
+    scope: str | None = None,
+    clause: tuple[str, int] | None = None,
+) -> list[_Marker]:
     """Year markers of `piece`, then its cues of `scope`, then the clause cues of `clause` (piece, offset)."""
     # the characters of both pieces (the clause mostly ends the sentence piece): the rules they may fire
     present = None if clause is None else set(piece).union(clause[0])
@@ -108,8 +113,14 @@ def _review_paragraph(text: str, sentence_start: int, plan_period_end: int | Non
     return bool(markers) and max(markers, key=lambda mk: (mk.pos, not mk.past)).past
 
 
-def read_context(text: str, sentence: tuple[int, int], clause: tuple[int, int], number_start: int,
-                 number_end: int, plan_period_end: int | None) -> Context:
+def read_context(
+    text: str,
+    sentence: tuple[int, int],
+    clause: tuple[int, int],
+    number_start: int,
+    number_end: int,
+    plan_period_end: int | None,
+) -> Context:
     """Target year and kind of the quantity at `number_start` in `text`.
 
     `sentence` and `clause` are the spans holding the quantity.
@@ -121,8 +132,11 @@ def read_context(text: str, sentence: tuple[int, int], clause: tuple[int, int], 
         if nearest.past:
             return Context(None, None, "achievement")
         return Context(nearest.year, nearest.source, "target")
-    later = [mk for mk in _markers(text[number_end:c1], number_end, plan_period_end)
-             if mk.source == "stated" and mk.pos > number_end]
+    later = [
+        mk
+        for mk in _markers(text[number_end:c1], number_end, plan_period_end)
+        if mk.source == "stated" and mk.pos > number_end
+    ]
     if later:
         return Context(later[0].year, "stated", "target")
     if _review_paragraph(text, s0, plan_period_end):

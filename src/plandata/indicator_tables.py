@@ -38,8 +38,10 @@ HEADER_CELLS = {
     "unit": re.compile(r"(?:计量)?单位"),
     "attribute": re.compile(r"(?:指标)?(?:属性|性质)"),
     "note": re.compile(r"备注|说明"),
-    "year": re.compile(r"(?:(?:19|20)\d{2}\s*年?)?(?:基期|基数|现状|基准|目标|预期|规划)?(?:值|数)?"
-                       r"(?:\s*[((](?:19|20)\d{2}\s*年?[))])?"),
+    "year": re.compile(
+        r"(?:(?:19|20)\d{2}\s*年?)?(?:基期|基数|现状|基准|目标|预期|规划)?(?:值|数)?"
+        r"(?:\s*[((](?:19|20)\d{2}\s*年?[))])?"
+    ),
 }
 _YEAR_RE = re.compile(r"(?:19|20)\d{2}")
 _BASE_WORDS = ("基期", "基数", "现状", "基准")
@@ -188,7 +190,7 @@ def parse_value(cell: str) -> tuple[str, float | None, float | None, float | Non
     for position in ("before", "lead"):
         for w in comparator_words(position):
             if text.startswith(w.word):
-                comparator, word, text = w.comparator, w.word, text[len(w.word):].strip()
+                comparator, word, text = w.comparator, w.word, text[len(w.word) :].strip()
                 break
     for w in comparator_words("after"):
         if text.endswith(w.word):
@@ -220,8 +222,12 @@ class _Columns:
         first = types.index("metric") + 1
         roles = _year_roles(header)
         after = range(first, len(header))
-        return cls(tuple(types[first:]), tuple(roles.get(i) for i in after),
-                   tuple(_cell_year(header[i]) for i in after), len(header) - first + 1)
+        return cls(
+            tuple(types[first:]),
+            tuple(roles.get(i) for i in after),
+            tuple(_cell_year(header[i]) for i in after),
+            len(header) - first + 1,
+        )
 
 
 def _find_header(cells: list[Cell]) -> list[Cell] | None:
@@ -238,8 +244,12 @@ def _find_header(cells: list[Cell]) -> list[Cell] | None:
 def _is_text(cell: Cell) -> bool:
     """A cell that can only be a metric or category name."""
     _, value, low, high, _ = parse_value(cell.text)
-    return (value, low, high) == (None, None, None) and not _EMPTY_VALUE_RE.fullmatch(cell.text) \
-        and cell.text not in ATTRIBUTES and cell.text not in load_units()
+    return (
+        (value, low, high) == (None, None, None)
+        and not _EMPTY_VALUE_RE.fullmatch(cell.text)
+        and cell.text not in ATTRIBUTES
+        and cell.text not in load_units()
+    )
 
 
 def _row_groups(body: list[Cell], columns: _Columns, delimited: bool) -> list[list[Cell]]:
@@ -289,8 +299,17 @@ def _read_row(group: list[Cell], columns: _Columns, plan_period_end: int | None)
         metric, unit = metric[: in_metric.start()], unit or in_metric.group("unit")
     unit = unit or ("%" if target[2].endswith("%") else None)
     base_value, base_year = base if base and base[0] is not None else (None, None)
-    return TableRow(metric_cell.start, group[-1].end, metric.strip(), unit, target[0], target[1] or plan_period_end,
-                    base_value, base_year, attribute)
+    return TableRow(
+        metric_cell.start,
+        group[-1].end,
+        metric.strip(),
+        unit,
+        target[0],
+        target[1] or plan_period_end,
+        base_value,
+        base_year,
+        attribute,
+    )
 
 
 def _ends_table(line: str, cells: list[Cell]) -> bool:
@@ -309,8 +328,9 @@ def find_indicator_tables(text: str, plan_period_end: int | None) -> list[Indica
     return tables
 
 
-def _table_at(lines: list[tuple[int, str]], index: int,
-              plan_period_end: int | None) -> tuple[IndicatorTable | None, int]:
+def _table_at(
+    lines: list[tuple[int, str]], index: int, plan_period_end: int | None
+) -> tuple[IndicatorTable | None, int]:
     """The table whose header starts at line `index`, and the line to go on from."""
     line = lines[index][1]
     if not _may_start_header(line) or header_type(_first_cell(line)) is None:  # most lines: no more is read

@@ -174,13 +174,24 @@ def _text_indicators(text: str, skip: list[tuple[int, int]], plan_period_end: in
     found = []
     for clause, members in by_clause.items():
         for q, (cut_start, cut_end) in zip(members, _cut_points(text, members), strict=True):
-            quote = _trim(text, cut_start if cut_start is not None else clause[0],
-                          cut_end if cut_end is not None else clause[1])
+            quote = _trim(
+                text, cut_start if cut_start is not None else clause[0], cut_end if cut_end is not None else clause[1]
+            )
             quote = (min(quote[0], q.start), max(quote[1], q.end))
             sentence = sentences.at(q.number_start)
             context = read_context(text, sentence, _row_clause(text, clause), q.number_start, q.end, plan_period_end)
-            found.append(_Found(quote[0], quote[1], metric_of(text, quote, q), q.comparator, q.comparator_word,
-                                (q.value, q.value_min, q.value_max), q.unit.unit, context))
+            found.append(
+                _Found(
+                    quote[0],
+                    quote[1],
+                    metric_of(text, quote, q),
+                    q.comparator,
+                    q.comparator_word,
+                    (q.value, q.value_min, q.value_max),
+                    q.unit.unit,
+                    context,
+                )
+            )
     return found
 
 
@@ -195,9 +206,18 @@ def _table_indicators(tables: list[IndicatorTable]) -> list[_Found]:
 def _from_row(row: TableRow) -> _Found:
     comparator, value, low, high, word = row.target
     source = "inferred" if row.target_year else None
-    return _Found(row.start, row.end, row.metric or None, comparator, word, (value, low, high), row.unit,
-                  Context(row.target_year, source, "target"), (row.baseline_value, row.baseline_year),
-                  row.attribute)
+    return _Found(
+        row.start,
+        row.end,
+        row.metric or None,
+        comparator,
+        word,
+        (value, low, high),
+        row.unit,
+        Context(row.target_year, source, "target"),
+        (row.baseline_value, row.baseline_year),
+        row.attribute,
+    )
 
 
 def _measure_for(measures: list[Measure], start: int, end: int) -> Measure | None:
@@ -220,17 +240,37 @@ def _indicator(doc: NormalisedDocument, n: int, measure: Measure, f: _Found) -> 
     raw_start, raw_end = doc.mapped.raw_span(f.start, f.end)
     value, low, high = f.values
     return Indicator(
-        f"{doc.document_id}:i{n:04d}", measure.measure_id, doc.document_id, doc.text[f.start : f.end], f.metric,
-        f.comparator, f.comparator_word, value, low, high, f.unit,
-        _normalised(value, f.unit), _normalised(low, f.unit), _normalised(high, f.unit),
+        f"{doc.document_id}:i{n:04d}",
+        measure.measure_id,
+        doc.document_id,
+        doc.text[f.start : f.end],
+        f.metric,
+        f.comparator,
+        f.comparator_word,
+        value,
+        low,
+        high,
+        f.unit,
+        _normalised(value, f.unit),
+        _normalised(low, f.unit),
+        _normalised(high, f.unit),
         known.unit_normalised if known else None,
-        f.context.target_year, f.context.target_year_source, f.baseline[0], f.baseline[1], f.attribute,
-        f.context.kind, f.start, f.end, raw_start, raw_end,
+        f.context.target_year,
+        f.context.target_year_source,
+        f.baseline[0],
+        f.baseline[1],
+        f.attribute,
+        f.context.kind,
+        f.start,
+        f.end,
+        raw_start,
+        raw_end,
     )
 
 
-def extract_indicators(doc: NormalisedDocument, measures: list[Measure], plan_period_end: int | None,
-                       *, include_achievements: bool = False) -> list[Indicator]:
+def extract_indicators(
+    doc: NormalisedDocument, measures: list[Measure], plan_period_end: int | None, *, include_achievements: bool = False
+) -> list[Indicator]:
     """Indicators stated in the measures of one document, in reading order."""
     tables = find_indicator_tables(doc.text, plan_period_end)
     skip = [(t.start, t.end) for t in tables]

@@ -116,9 +116,7 @@ def _suffix_re() -> re.Pattern[str]:
     # (中共)? + scope, written to start with a character set so that the engine skips other text quickly.
     party_or_scope = rf"[中{scope}](?:(?<=中)共[{scope}]|(?<=[{scope}]))"
     # A second suffix may follow closely: 区编制委员会 + 办公室 is one name.
-    return re.compile(
-        rf"{party_or_scope}委?{han}{{1,{MAX_STEM_CHARS}}}?(?:{suffixes})(?:{han}{{0,4}}?(?:{suffixes}))?"
-    )
+    return re.compile(rf"{party_or_scope}委?{han}{{1,{MAX_STEM_CHARS}}}?(?:{suffixes})(?:{han}{{0,4}}?(?:{suffixes}))?")
 
 
 def find_mentions(
@@ -155,8 +153,9 @@ class MentionFinder:
         return _kept(self.text, _candidates(surface, suffix, self.registry, self.jurisdiction), exclude)
 
 
-def _candidates(surface: list[re.Match[str]], suffix: list[re.Match[str]], registry: Registry,
-                jurisdiction: str | None) -> list[Mention]:
+def _candidates(
+    surface: list[re.Match[str]], suffix: list[re.Match[str]], registry: Registry, jurisdiction: str | None
+) -> list[Mention]:
     """Mentions of the registry's written forms and of suffix patterns, before any is dropped."""
     _pattern, forms = _surface_re(registry, jurisdiction)
     found = [Mention(m.group(), m.start(), m.end(), forms[m.group()]) for m in surface]

@@ -90,7 +90,7 @@ def remove_stale_staging(out_dir: Path) -> list[Path]:
     """Remove staging folders whose build process is gone (killed); return them."""
     removed = []
     for path in sorted(out_dir.parent.glob(f".{out_dir.name}{STAGING_INFIX}*")):
-        pid = path.name[len(f".{out_dir.name}{STAGING_INFIX}"):].split("-", 1)[0]
+        pid = path.name[len(f".{out_dir.name}{STAGING_INFIX}") :].split("-", 1)[0]
         if pid.isdigit() and not _alive(int(pid)):
             shutil.rmtree(path, ignore_errors=True)
             removed.append(path)

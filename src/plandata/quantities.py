@@ -156,8 +156,11 @@ class Exclusions:
     def _search(self, group: RuleFilter[PatternRule], start: int, end: int) -> list[tuple[int, int]]:
         # The search may see the character that ends the stretch (a lookahead may test it) but no further.
         stop = min(end + 1, len(self.text))
-        found = [rule.regex for rule in group.worth_running(self.text, start, stop)
-                 if rule.regex.search(self.text, start, stop)]  # few: search is cheap
+        found = [
+            rule.regex
+            for rule in group.worth_running(self.text, start, stop)
+            if rule.regex.search(self.text, start, stop)
+        ]  # few: search is cheap
         return [m.span() for regex in found for m in regex.finditer(self.text, start, stop)]
 
 
@@ -283,20 +286,23 @@ def _settle(text: str, reading: _Reading) -> Quantity | None:
     if unit.needs_comparator and before is None:
         return None
     if reading.separator:
-        return Quantity(start, reading.cursor, start, None, reading.value, reading.value_max, unit,
-                        "range", reading.separator)
+        return Quantity(
+            start, reading.cursor, start, None, reading.value, reading.value_max, unit, "range", reading.separator
+        )
     after = _word_at(text, reading.cursor, "after")
     end = reading.cursor + (len(after.word) if after else 0)
     if before:
         start = before[1]
     word = reading.infix or after or (before[0] if before else None)
     comparator = word.comparator if word else "eq"
-    return Quantity(start, end, reading.number_start, reading.value, None, None, unit, comparator,
-                    word.word if word else None)
+    return Quantity(
+        start, end, reading.number_start, reading.value, None, None, unit, comparator, word.word if word else None
+    )
 
 
-def find_quantities(text: str, start: int = 0, end: int | None = None,
-                    excluded: Exclusions | None = None) -> list[Quantity]:
+def find_quantities(
+    text: str, start: int = 0, end: int | None = None, excluded: Exclusions | None = None
+) -> list[Quantity]:
     """Quantities whose numeral lies in `text[start:end]`, in reading order.
 
     `excluded` is `Exclusions(text)`; pass it when scanning many pieces of one
