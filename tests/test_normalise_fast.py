@@ -2,7 +2,7 @@
 
 Each fast path (split-based substitution, line-edge spaces by `str.strip`,
 width folding by `str.replace`, line rules searched in C loops, the
-substring test before a case-blind rule) must give exactly what the plain
+character test before a case-blind rule) must give exactly what the plain
 version gives: the same text and the same offset map.
 """
 
@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from plandata import normalise
-from plandata.lexicon import NoiseRule, load_noise_rules, longest_caseless_run
+from plandata.lexicon import NoiseRule, load_noise_rules
 from plandata.model import MappedText
 
 FAST = settings(max_examples=300, deadline=None)
@@ -139,18 +139,3 @@ def test_noise_rules_as_the_plain_loop(lines: list[str]) -> None:
     plain, plain_fired = plain_noise(mt, load_noise_rules())
     assert same(fast, plain)
     assert fired == plain_fired
-
-
-def test_longest_caseless_run() -> None:
-    assert longest_caseless_run("pg电子官方的") == "电子官方的"
-    assert longest_caseless_run("ABC") == ""
-    assert longest_caseless_run("第1号abc第二十三条") == "第二十三条"
-
-
-@FAST
-@given(st.text(alphabet="aBçΣß京1-_ ", max_size=12))
-def test_case_blind_matches_contain_the_caseless_run(text: str) -> None:
-    needle = longest_caseless_run(text)
-    for variant in (text.upper(), text.lower(), text.swapcase()):
-        if re.fullmatch(re.escape(text), variant, re.IGNORECASE):
-            assert needle in variant

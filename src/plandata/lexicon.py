@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -50,22 +49,6 @@ class NoiseRule:
     action: str  # delete: the match; drop_line: its line; cut_rest: its line and all after
     regex: re.Pattern[str]
     seen_in: str
-    required: str = ""  # text every match contains: where it is absent the (case-blind, slow) regex is not run
-
-
-def longest_caseless_run(text: str) -> str:
-    """The longest run of `text` whose characters have no case (Han, digits, punctuation).
-
-    A case-blind match of `text` contains this run exactly, so a plain
-    substring test can rule a document out before the regex runs.
-    """
-    runs = [""]
-    for ch in text:
-        caseless = unicodedata.category(ch) not in ("Lu", "Ll", "Lt") and ch.lower() == ch == ch.upper()
-        runs[-1] += ch if caseless else ""
-        if not caseless:
-            runs.append("")
-    return max(runs, key=len)
 
 
 @lru_cache(maxsize=1)
@@ -77,9 +60,6 @@ def load_noise_rules() -> tuple[NoiseRule, ...]:
     ):
         if row["action"] not in NOISE_ACTIONS:
             raise RuleTableError(f"data/noise.csv, line {line}: action must be one of {NOISE_ACTIONS}")
-        literal = row["is_regex"] != "true"
-        pattern = re.escape(row["pattern"]) if literal else row["pattern"]
-        regex = re.compile(pattern, re.IGNORECASE)
-        required = longest_caseless_run(row["pattern"]) if literal else ""
-        rules.append(NoiseRule(row["rule_id"], row["action"], regex, row["seen_in"], required))
+        pattern = row["pattern"] if row["is_regex"] == "true" else re.escape(row["pattern"])
+        rules.append(NoiseRule(row["rule_id"], row["action"], re.compile(pattern, re.IGNORECASE), row["seen_in"]))
     return tuple(rules)

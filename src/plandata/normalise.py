@@ -25,6 +25,7 @@ import numpy as np
 
 from plandata.lexicon import NoiseRule, load_noise_rules
 from plandata.model import MappedText, NormalisedDocument, RawDocument
+from plandata.rule_regex import required_chars
 
 OPENCC_CONFIG = "t2s"
 
@@ -241,7 +242,7 @@ def _strip_glosses(mt: MappedText) -> MappedText:
 def _apply_noise(mt: MappedText, rules: tuple[NoiseRule, ...]) -> tuple[MappedText, list[str]]:
     fired: list[str] = []
     for rule in rules:
-        if rule.action == "delete" and rule.required in mt.text:
+        if rule.action == "delete" and _may_match(rule.regex, mt.text):
             new = substitute(mt, rule.regex, "")
             if new is not mt:
                 fired.append(rule.rule_id)
@@ -261,6 +262,14 @@ def _apply_noise(mt: MappedText, rules: tuple[NoiseRule, ...]) -> tuple[MappedTe
         else:
             drop.append((start, min(line_starts[line_no + 1], len(mt.text))))
     return _without_spans(mt, drop, cut_at), fired
+
+
+def _may_match(regex: re.Pattern[str], text: str) -> bool:
+    """False when `text` lacks every character of a clause the matches of `regex` need.
+
+    A substring test is a fast scan; a case-blind regex (the noise rules) is not.
+    """
+    return all(any(ch in text for ch in clause) for clause in required_chars(regex))
 
 
 def _line_rule_hits(lines: list[str], rules: tuple[NoiseRule, ...]) -> list[tuple[int, NoiseRule]]:

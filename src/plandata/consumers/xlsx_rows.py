@@ -28,6 +28,7 @@ from xlsxwriter.utility import _preserve_whitespace, _utf16_len, _utf16_truncate
 from xlsxwriter.worksheet import Worksheet
 
 from plandata.consumers.spreadsheet_csv import FORMULA_TRIGGERS, starts_formula
+from plandata.rule_regex import whitespace
 
 EXCEL_MAX_CELL_CHARS = 32_767
 TRUNCATION_NOTE = "…[truncated: Excel cells hold at most 32767 characters; see data/*.csv]"
@@ -35,11 +36,7 @@ TRUNCATION_NOTE = "…[truncated: Excel cells hold at most 32767 characters; see
 # The characters Python's `re` matches with `\s` in a str pattern (str.isspace()),
 # which XlsxWriter's `_preserve_whitespace` looks for at either end of a cell;
 # RE2's `\s` is ASCII-only, so the class is spelled out.  A test checks the list.
-PYTHON_WHITESPACE = (
-    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680"
-    + "".join(map(chr, range(0x2000, 0x200B)))
-    + ("\u2028\u2029\u202f\u205f\u3000")
-)
+PYTHON_WHITESPACE = "".join(sorted(whitespace()))
 _SPACE_CLASS = "[" + "".join(f"\\x{{{ord(ch):X}}}" for ch in PYTHON_WHITESPACE) + "]"
 _EDGE_SPACE = f"^{_SPACE_CLASS}|{_SPACE_CLASS}$"
 _FORMULA_START = "^[" + "".join(f"\\x{{{ord(ch):X}}}" for ch in FORMULA_TRIGGERS) + "]"
