@@ -6,7 +6,7 @@ documents, then varied so that no two are bare copies:
 - numbering: the numbers in heading labels (一、 (三) 4.) are renumbered;
 - numbers: quantities are redrawn, years kept in a plausible plan period;
 - agencies and places: registry names and jurisdictions are swapped for
-  others from src/plandata/data/;
+  others from src/plandata/rules/data/;
 - noise: web-page chrome lines (sources, editors, print links, dates) are
   inserted, as scraped pages carry them;
 - size: documents run from a few KB to a few hundred KB, a seed's script
@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).parents[1]
-DATA = ROOT / "src" / "plandata" / "data"
+DATA = ROOT / "src" / "plandata" / "rules" / "data"
 CN_DIGITS = "一二三四五六七八九十"
 LABEL_RE = re.compile(
     r"^(?P<open>[(（]?)(?P<num>[一二三四五六七八九十]{1,3}|\d{1,2})(?P<close>[、)）.．])", re.MULTILINE
@@ -113,7 +113,7 @@ def seed_paragraphs(raw_dir: Path) -> list[list[str]]:
     ]
     import opencc
 
-    from plandata.normalise import PINYIN_GLOSS_RE
+    from plandata.read.normalise import PINYIN_GLOSS_RE
 
     t2s = opencc.OpenCC("t2s").convert  # the rules fire on normalised text: simplified, without glosses
 

@@ -6,9 +6,12 @@ For each size (MB) it generates a plan-like corpus from raw/ (bench/corpus.py),
 then measures, each in its own process:
 
 - floor: read + decode + OpenCC t2s of every file, in one process (one core);
-- build: `plandata build --jobs N`: wall time, CPU time of the process and
-  its workers, peak RSS of the whole process tree; throughput per core is
-  MB per CPU-second (robust on a shared machine), set beside the floor's;
+- build: `plandata build --jobs N --exports none` (the package step), then
+  `plandata export` once per export (workbook, SQLite, spreadsheet CSVs),
+  each measured apart: wall time, CPU time of the process and its workers,
+  peak RSS of the whole process tree; throughput per core is MB per
+  CPU-second (robust on a shared machine), set beside the floor's; the
+  build's figures are the package step plus every export;
 - validate: `plandata validate` (fast path) and `frictionless validate` on
   the same package (rows/s, their ratio, and whether the verdicts agree).
 
@@ -99,8 +102,11 @@ def corpus_of(name: str, target_bytes: int, args: argparse.Namespace) -> tuple[P
     return corpus, len(files), sum(p.stat().st_size for p in files)
 
 
-def measured_build(corpus: Path, package: Path, jobs: int) -> Run:
-    """`plandata build` of `corpus` into `package`, measured."""
+EXPORTS = ("xlsx", "sqlite", "spreadsheet")
+
+
+def measured_build(corpus: Path, package: Path, jobs: int, exports: str = "none") -> Run:
+    """`plandata build --exports EXPORTS` of `corpus` into `package`, measured."""
     build = run_measured(
         [
             sys.executable,
@@ -114,6 +120,8 @@ def measured_build(corpus: Path, package: Path, jobs: int) -> Run:
             "--quiet",
             "--jobs",
             str(jobs),
+            "--exports",
+            exports,
         ]
     )
     if build.returncode:
@@ -121,10 +129,30 @@ def measured_build(corpus: Path, package: Path, jobs: int) -> Run:
     return build
 
 
+def measured_export(package: Path, kind: str) -> Run:
+    """`plandata export PACKAGE --to KIND`, measured: one export alone, reading the written package."""
+    run = run_measured([sys.executable, "-m", "plandata", "export", str(package), "--to", kind])
+    if run.returncode:
+        raise SystemExit(f"export {kind} failed:\n{run.output[-2000:]}")
+    return run
+
+
+def combined(runs: list[Run]) -> Run:
+    """Runs one after another as one: times add, peaks are the highest."""
+    return Run(
+        sum(r.seconds for r in runs),
+        sum(r.cpu_seconds for r in runs),
+        max(r.peak_rss_mb for r in runs),
+        max(r.peak_pss_mb for r in runs),
+        max(r.returncode for r in runs),
+        "".join(r.output for r in runs),
+    )
+
+
 def startup(args: argparse.Namespace) -> Run:
     """A build of one short document: the fixed cost of every build (imports, processes, package files)."""
     corpus, _, _ = corpus_of("corpus_startup", 1, args)
-    build = measured_build(corpus, args.work / "package_startup", args.jobs)
+    build = measured_build(corpus, args.work / "package_startup", args.jobs, exports="all")
     shutil.rmtree(args.work / "package_startup", ignore_errors=True)
     return build
 
@@ -135,7 +163,9 @@ def bench_size(size_mb: int, args: argparse.Namespace, fixed: Run) -> dict[str, 
     package = args.work / f"package_{size_mb}mb"
     mb = nbytes / 10**6
     floor = floor_seconds(corpus)
-    build = measured_build(corpus, package, args.jobs)
+    package_step = measured_build(corpus, package, args.jobs)
+    exports = {kind: measured_export(package, kind) for kind in EXPORTS}
+    build = combined([package_step, *exports.values()])
     rows = package_rows(package)
     fast = run_measured([sys.executable, "-m", "plandata", "validate", str(package)])
     result: dict[str, object] = {
@@ -153,6 +183,13 @@ def bench_size(size_mb: int, args: argparse.Namespace, fixed: Run) -> dict[str, 
         "marginal_mb_s_per_core": mb / max(build.cpu_seconds - fixed.cpu_seconds, 1e-9),
         "build_peak_rss_mb": build.peak_rss_mb,
         "build_peak_pss_mb": build.peak_pss_mb,
+        "package_s": package_step.seconds,
+        "package_cpu_s": package_step.cpu_seconds,
+        "package_mb_per_cpu_s": mb / package_step.cpu_seconds,
+        "package_vs_floor": floor / package_step.cpu_seconds,
+        **{f"export_{k}_s": r.seconds for k, r in exports.items()},
+        **{f"export_{k}_cpu_s": r.cpu_seconds for k, r in exports.items()},
+        **{f"export_{k}_mb_per_cpu_s": mb / r.cpu_seconds for k, r in exports.items()},
         "validate_s": fast.seconds,
         "validate_cpu_s": fast.cpu_seconds,
         "validate_rows_s": rows / fast.seconds,
@@ -189,6 +226,15 @@ def print_table(results: list[dict[str, object]], jobs: int) -> None:
             f"  ({r['build_mb_s_per_core']:.2f} MB per CPU-second = {r['build_vs_floor']:.1%} of the floor)"
             f"  {r['build_s']:.1f} s  peak RSS {r['build_peak_rss_mb']:.0f} MB, PSS {r['build_peak_pss_mb']:.0f} MB"
         )
+        print(
+            f"  package step              {r['package_mb_per_cpu_s']:8.2f} MB per CPU-second"
+            f"  {r['package_s']:.1f} s, {r['package_cpu_s']:.1f} CPU-s ({1 / r['package_vs_floor']:.1f}x the floor)"
+        )
+        for kind in EXPORTS:
+            print(
+                f"  export {kind:<18} {r[f'export_{kind}_mb_per_cpu_s']:8.2f} MB per CPU-second"
+                f"  {r[f'export_{kind}_s']:.1f} s, {r[f'export_{kind}_cpu_s']:.1f} CPU-s"
+            )
         print(
             f"  build less start-up       {r['marginal_mb_s']:8.2f} MB/s wall"
             f"  ({r['marginal_mb_s_per_core']:.2f} MB per CPU-second; start-up {r['startup_s']:.2f} s,"

@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from plandata.build import BuildOptions, build
-from plandata.tables import DOCUMENTS, MEASURES, TABLES_BY_NAME
-from plandata.write import PackageWriter, arrow_table
+from plandata.export import export_package
+from plandata.package.tables import DOCUMENTS, MEASURES, TABLES_BY_NAME
+from plandata.package.write import PackageWriter, arrow_table
 
 ROOT = Path(__file__).parents[1]
 RAW = ROOT / "raw"
@@ -76,7 +77,7 @@ def _fixture_tables() -> dict[str, list[dict[str, Any]]]:
 
 
 def build_fixture_package(out: Path) -> Path:
-    """A package of the formula-like fixture rows, written by the real `PackageWriter`."""
+    """A package of the formula-like fixture rows, written by the real `PackageWriter` and exported."""
     writer = PackageWriter(out)
     try:
         for name, rows in _fixture_tables().items():
@@ -84,6 +85,7 @@ def build_fixture_package(out: Path) -> Path:
         writer.finish({})
     finally:
         writer.close()
+    export_package(out)
     return out
 
 

@@ -15,10 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plandata.agencies import extract_task_division, own_regions, unregistered_agencies
-from plandata.ingest import ingest
-from plandata.lexicon import read_table
-from plandata.mentions import (
+from plandata.extract.agencies import extract_task_division, own_regions, unregistered_agencies
+from plandata.extract.mentions import (
     CREATION_VERBS,
     NEXT_CHAR_BLOCKERS,
     PREV_CHAR_BLOCKERS,
@@ -27,11 +25,13 @@ from plandata.mentions import (
     find_mentions,
     load_suffixes,
 )
+from plandata.extract.registry import REGISTRY_COLUMNS, load_registry
+from plandata.extract.task_division import find_task_lists, load_vocabulary
 from plandata.model import Measure, NormalisedDocument, RawDocument, TableCell
-from plandata.normalise import normalise
-from plandata.parse import parse_measures
-from plandata.registry import REGISTRY_COLUMNS, load_registry
-from plandata.task_division import find_task_lists, load_vocabulary
+from plandata.read.ingest import ingest
+from plandata.read.normalise import normalise
+from plandata.rules.lexicon import read_table
+from plandata.structure.parse import parse_measures
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "agencies"

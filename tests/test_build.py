@@ -14,8 +14,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from plandata.build import build
+from plandata.check.validate import validate_package
 from plandata.cli import main
-from plandata.validate import validate_package
 
 ROOT = Path(__file__).parents[1]
 RAW = ROOT / "raw"
@@ -132,7 +132,7 @@ def test_bad_input_keeps_previous_output(tmp_path: Path, capsys: pytest.CaptureF
 def test_document_rows_cross_processes_intact() -> None:
     """What a worker sends back (tables as Arrow IPC streams) arrives equal, schemas and empty tables too."""
     from plandata.build import document_rows
-    from plandata.ingest import plan_sources
+    from plandata.read.ingest import plan_sources
 
     sources, _ = plan_sources(Path("raw"))
     for source in sources:

@@ -11,7 +11,7 @@ import pyarrow.csv as pa_csv
 import pytest
 from frictionless import fields
 
-from plandata.cellchecks import constraint_failures, read_columns, stream_columns, type_column
+from plandata.check.cellchecks import constraint_failures, read_columns, stream_columns, type_column
 
 # (field type, cell text): what frictionless's own reader makes of it is the expected value.
 CELLS = [

@@ -12,12 +12,12 @@ import pytest
 
 from consumers_support import ROOT, build_real_package
 from plandata import __version__
-from plandata.consumers.datadict import dictionary_rows, document_counts, readme_diff, readme_text
-from plandata.consumers.files import README_PATH
-from plandata.consumers.readme_sections import DUCKDB_HEADING, DUCKDB_QUERIES
-from plandata.consumers.rows import samples
-from plandata.package_meta import LICENSES
-from plandata.tables import TABLES
+from plandata.package.datadict import dictionary_rows, document_counts, readme_diff, readme_text
+from plandata.package.files import README_PATH
+from plandata.package.package_meta import LICENSES
+from plandata.package.readme_sections import DUCKDB_HEADING, DUCKDB_QUERIES
+from plandata.package.rows import samples
+from plandata.package.tables import TABLES
 
 COMMITTED = ROOT / "datapackage"
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from consumers_support import build_real_package
-from plandata.consumers.files import README_PATH, consumer_files
-from plandata.tables import TABLES
+from plandata.package.files import README_PATH, consumer_files
+from plandata.package.tables import TABLES
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,8 @@ import pytest
 from consumers_support import ROOT, build_real_package
 from plandata import __version__
 from plandata.cli import main
-from plandata.consumers.release import CHECKSUMS, build_release, release_name
 from plandata.errors import InputError
+from plandata.export.release import CHECKSUMS, build_release, release_name
 
 PROJECT_FILES = ("README.md", "CHANGELOG.md", "LICENSE", "LICENSE-DATA")
 

@@ -13,8 +13,8 @@ import polars as pl
 import pytest
 
 from consumers_support import ROOT, build_real_package
-from plandata.consumers.rows import iter_batches, row_count, sample_rows
-from plandata.tables import TABLES
+from plandata.package.rows import iter_batches, row_count, sample_rows
+from plandata.package.tables import TABLES
 
 SCHEMAS = ROOT / "schemas"
 PANDAS_TYPES = {"string": "string", "integer": "Int64", "number": "Float64", "boolean": "boolean"}

@@ -17,9 +17,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from consumers_support import LO_CSV_IMPORT_UTF8, build_real_and_fixture_packages, formula_like_rows, soffice
-from plandata.consumers.files import spreadsheet_csv_path
-from plandata.consumers.spreadsheet_csv import FORMULA_TRIGGERS, TEXT_MARK, neutralise, spreadsheet_cell
-from plandata.tables import MEASURES, TABLES
+from plandata.export.spreadsheet_csv import FORMULA_TRIGGERS, TEXT_MARK, neutralise, spreadsheet_cell
+from plandata.package.files import spreadsheet_csv_path
+from plandata.package.tables import MEASURES, TABLES
 
 BOM = b"\xef\xbb\xbf"
 

@@ -13,10 +13,10 @@ import pytest
 from datasette.app import Datasette
 
 from consumers_support import build_real_package
-from plandata.consumers.files import SQLITE_PATH
-from plandata.consumers.readme_sections import SQLITE_QUERIES
-from plandata.consumers.sqlite import FTS_HASH_BYTES, FTS_TABLE, write_database
-from plandata.tables import TABLES
+from plandata.export.sqlite import FTS_HASH_BYTES, FTS_TABLE, write_database
+from plandata.package.files import SQLITE_PATH
+from plandata.package.readme_sections import SQLITE_QUERIES
+from plandata.package.tables import TABLES
 
 
 @pytest.fixture(scope="module")

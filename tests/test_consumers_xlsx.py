@@ -22,8 +22,7 @@ from consumers_support import (
     read_cells,
     soffice,
 )
-from plandata.consumers.files import XLSX_PATH
-from plandata.consumers.xlsx import (
+from plandata.export.xlsx import (
     DICTIONARY_SHEET,
     EXCEL_MAX_CELL_CHARS,
     MAX_WIDTH,
@@ -34,7 +33,8 @@ from plandata.consumers.xlsx import (
     sheet_names,
     write_workbook,
 )
-from plandata.tables import TABLES
+from plandata.package.files import XLSX_PATH
+from plandata.package.tables import TABLES
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from plandata.decoding import BINARY_SIGNATURES, decode, sniff_binary
 from plandata.errors import InputError
+from plandata.read.decoding import BINARY_SIGNATURES, decode, sniff_binary
 
 PLAN = (Path(__file__).parent / "bad_inputs" / "files" / "plan.txt").read_text(encoding="utf-8")
 

@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 from frictionless import Package
 
-from plandata import cellchecks
-from plandata.fastvalidate import Finding, table_findings, validate_fast
-from plandata.tables import TABLES
-from plandata.validate import validate_package
-from plandata.write import write_package
+from plandata.check import cellchecks
+from plandata.check.fastvalidate import Finding, table_findings, validate_fast
+from plandata.check.validate import validate_package
+from plandata.package.tables import TABLES
+from plandata.package.write import write_package
 
 FIXTURES = Path(__file__).parent / "fixtures" / "fastvalidate"
 

@@ -8,16 +8,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plandata.indicator_tables import (
+from plandata.extract.indicator_tables import (
     _first_cell,
     _may_start_header,
     find_indicator_tables,
     header_type,
     parse_value,
 )
-from plandata.indicators import extract_indicators
+from plandata.extract.indicators import extract_indicators
 from plandata.model import Indicator, Measure, RawDocument
-from plandata.normalise import normalise
+from plandata.read.normalise import normalise
 
 FIXTURES = Path(__file__).parent / "fixtures" / "indicators"
 TABLES = sorted(FIXTURES.glob("table_*.txt"))

@@ -9,18 +9,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plandata import indicator_context
-from plandata.indicators import CLAUSE_BREAK_RE, SENTENCE_BREAK_RE, _piece_at, _Pieces, extract_indicators
-from plandata.model import Indicator, Measure, NormalisedDocument, RawDocument
-from plandata.normalise import normalise
-from plandata.quantities import excluded_spans
-from plandata.quantity_rules import (
+from plandata.extract import indicator_context
+from plandata.extract.indicators import CLAUSE_BREAK_RE, SENTENCE_BREAK_RE, _piece_at, _Pieces, extract_indicators
+from plandata.extract.quantities import excluded_spans
+from plandata.extract.quantity_rules import (
     load_achievement_cues,
     load_comparators,
     load_not_targets,
     load_units,
     load_year_forms,
 )
+from plandata.model import Indicator, Measure, NormalisedDocument, RawDocument
+from plandata.read.normalise import normalise
 
 FIXTURES = Path(__file__).parent / "fixtures" / "indicators"
 PLAN_PERIOD_END = 2025

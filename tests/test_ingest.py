@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from plandata.errors import InputError
-from plandata.ingest import (
+from plandata.model import RawDocument
+from plandata.read.ingest import (
     MANIFEST_COLUMNS,
     check_content,
     check_text,
@@ -26,8 +27,7 @@ from plandata.ingest import (
     read_source,
     text_warnings,
 )
-from plandata.model import RawDocument
-from plandata.normalise import normalise
+from plandata.read.normalise import normalise
 
 REPO = Path(__file__).resolve().parents[1]
 PLAN = (Path(__file__).parent / "bad_inputs" / "files" / "plan.txt").read_text(encoding="utf-8")

@@ -17,9 +17,9 @@ import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from plandata import cellchecks
-from plandata.fastvalidate import run_checks, table_findings
-from plandata.keychecks import KeyProofs, group_of, key_groups
+from plandata.check import cellchecks
+from plandata.check.fastvalidate import run_checks, table_findings
+from plandata.check.keychecks import KeyProofs, group_of, key_groups
 from test_fastvalidate import edit_rows, frictionless_findings, restamp
 
 COMMITTED = Path(__file__).resolve().parents[1] / "datapackage"

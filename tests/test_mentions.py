@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plandata.mentions import (
+from plandata.extract.mentions import (
     STEM_STOP,
     MentionFinder,
     _suffix_re,
@@ -17,8 +17,8 @@ from plandata.mentions import (
     find_mentions,
     han_class_without,
 )
-from plandata.registry import load_registry
-from plandata.rule_regex import blind_past_match
+from plandata.extract.registry import load_registry
+from plandata.rules.rule_regex import blind_past_match
 
 WORDS = st.lists(st.text("区市教委局办", min_size=1, max_size=4), min_size=1, max_size=8)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from plandata.metadata import FIVE_YEAR_PLANS, document_metadata
 from plandata.model import MappedText, NormalisedDocument, RawDocument
+from plandata.read.metadata import FIVE_YEAR_PLANS, document_metadata
 
 
 def _doc(manifest: dict[str, str] | None = None) -> NormalisedDocument:

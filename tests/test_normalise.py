@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from plandata.lexicon import load_noise_rules
 from plandata.model import RawDocument
-from plandata.normalise import detect_script, normalise
+from plandata.read.normalise import detect_script, normalise
+from plandata.rules.lexicon import load_noise_rules
 
 FIXTURES = Path(__file__).parent / "fixtures" / "normalise"
 

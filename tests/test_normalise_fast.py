@@ -14,9 +14,9 @@ from array import array
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plandata import normalise
-from plandata.lexicon import NoiseRule, load_noise_rules
 from plandata.model import MappedText
+from plandata.read import normalise
+from plandata.rules.lexicon import NoiseRule, load_noise_rules
 
 FAST = settings(max_examples=300, deadline=None)
 

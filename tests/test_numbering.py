@@ -6,9 +6,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plandata import numbering
-from plandata.numbering import STYLES, chinese_numeral, conventional_rank, kind_of, match_label, run_on_label_at
-from plandata.tables import MEASURE_KINDS
+from plandata.package.tables import MEASURE_KINDS
+from plandata.structure import numbering
+from plandata.structure.numbering import (
+    STYLES,
+    chinese_numeral,
+    conventional_rank,
+    kind_of,
+    match_label,
+    run_on_label_at,
+)
 
 
 @pytest.mark.parametrize("style", STYLES, ids=lambda s: s.key)

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plandata.numbers import NUMERAL_RE, fold_digits, is_chinese, next_numeral, parse_numeral
+from plandata.extract.numbers import NUMERAL_RE, fold_digits, is_chinese, next_numeral, parse_numeral
 
 
 @pytest.mark.parametrize(

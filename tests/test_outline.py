@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from plandata.outline import Outline
+from plandata.structure.outline import Outline
 
 
 def _parents(headings: list[tuple[str, int | None] | None]) -> list[int | None]:

@@ -21,12 +21,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plandata import numbering
-from plandata.ingest import ingest
 from plandata.model import Measure, RawDocument
-from plandata.normalise import PINYIN_GLOSS_RE, normalise
-from plandata.parse import find_title, iter_lines, parse_measures, split_lines
-from plandata.tables import MEASURE_KINDS
+from plandata.package.tables import MEASURE_KINDS
+from plandata.read.ingest import ingest
+from plandata.read.normalise import PINYIN_GLOSS_RE, normalise
+from plandata.structure import numbering
+from plandata.structure.parse import find_title, iter_lines, parse_measures, split_lines
 
 ROOT = Path(__file__).parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "outlines"

@@ -14,12 +14,13 @@ from dataclasses import asdict
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
-from plandata import agencies, indicators, parse
-from plandata.assemble import assemble
 from plandata.build import process_document
 from plandata.errors import InputError
+from plandata.extract import agencies, indicators
 from plandata.model import DocumentResult, NormalisedDocument, RawDocument
-from plandata.normalise import normalise
+from plandata.package.assemble import assemble
+from plandata.read.normalise import normalise
+from plandata.structure import parse
 
 EXAMPLES = 200
 PROPERTY_SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plandata import prose
-from plandata.lexicon import read_table
 from plandata.model import RawDocument
-from plandata.normalise import normalise
-from plandata.parse import find_title, parse_measures
+from plandata.read.normalise import normalise
+from plandata.rules.lexicon import read_table
+from plandata.structure import prose
+from plandata.structure.parse import find_title, parse_measures
 
 PROSE_CUES = read_table("prose_cues.csv", ("cue_id", "pattern", "example", "seen_in", "note"), "cue_id")
 TITLE_CUES = read_table("title_cues.csv", ("cue_id", "word", "example", "seen_in", "note"), "cue_id")

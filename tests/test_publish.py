@@ -15,7 +15,7 @@ import pytest
 
 from build_support import RAW, REPO, build_into, tree_digest
 from plandata.errors import OutputError
-from plandata.publish import (
+from plandata.package.publish import (
     PACKAGE_MARKER,
     backup_path,
     check_output_dir,

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plandata.numbers import NUMERAL_RE
-from plandata.quantities import Exclusions, counts_listed_items, excluded_spans, find_quantities
-from plandata.quantity_rules import load_units, unmatchable
+from plandata.extract.numbers import NUMERAL_RE
+from plandata.extract.quantities import Exclusions, counts_listed_items, excluded_spans, find_quantities
+from plandata.extract.quantity_rules import load_units, unmatchable
 
 UNITS = sorted(u for u, unit in load_units().items() if not unit.needs_comparator)
 

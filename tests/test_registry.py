@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from plandata.registry import AGENCY_ID_RE, derived_agency_id, load_registry
-from plandata.tables import ADMIN_LEVELS, AGENCY_TYPES, NAME_EN_STATUSES
+from plandata.extract.registry import AGENCY_ID_RE, derived_agency_id, load_registry
+from plandata.package.tables import ADMIN_LEVELS, AGENCY_TYPES, NAME_EN_STATUSES
 
 REGISTRY = load_registry()
 RESOLUTIONS = Path(__file__).parent / "fixtures" / "agencies" / "resolutions.csv"

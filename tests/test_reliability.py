@@ -25,11 +25,11 @@ from bad_inputs.makers import MAKERS
 from build_support import RAW, REPO, build_into, read_table, tree_digest
 from plandata.build import process_document
 from plandata.cli import main
-from plandata.consumers.files import XLSX_PATH
-from plandata.decoding import BINARY_SIGNATURES
 from plandata.errors import EXIT_CODES, InternalError
-from plandata.ingest import MANIFEST_COLUMNS
 from plandata.model import RawDocument
+from plandata.package.files import XLSX_PATH
+from plandata.read.decoding import BINARY_SIGNATURES
+from plandata.read.ingest import MANIFEST_COLUMNS
 
 CORPUS = Path(__file__).parent / "bad_inputs"
 CASES: list[dict] = tomllib.loads((CORPUS / "cases.toml").read_text(encoding="utf-8"))["case"]

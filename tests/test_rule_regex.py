@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plandata import indicator_tables, numbering, prose, table_blocks
-from plandata.quantity_rules import load_achievement_cues, load_not_targets, load_year_forms
-from plandata.rule_regex import (
+from plandata.extract import indicator_tables
+from plandata.extract.quantity_rules import load_achievement_cues, load_not_targets, load_year_forms
+from plandata.rules.rule_regex import (
     PRESENT_SET_MAX_CHARS,
     FirstMatch,
     RuleFilter,
@@ -23,6 +23,7 @@ from plandata.rule_regex import (
     required_chars,
     whitespace,
 )
+from plandata.structure import numbering, prose, table_blocks
 
 # Pieces of plan text that fire the rule tables (years, periods, cues, titles, slogans, labels, headers …),
 # and characters around them: any mix of them is a text the rules may meet.

@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plandata.assemble import AgencyMentions, merge_agencies
 from plandata.build import BuildOptions, build
 from plandata.errors import InputError
-from plandata.ingest import plan_sources
 from plandata.model import Agency
+from plandata.package.assemble import AgencyMentions, merge_agencies
+from plandata.read.ingest import plan_sources
 from plandata.runner import WINDOW_PER_WORKER, default_jobs, iter_results
 
 ROOT = Path(__file__).parents[1]

@@ -6,8 +6,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from plandata.cellchecks import type_column
-from plandata.schemacheck import _search
+from plandata.check.cellchecks import type_column
+from plandata.check.schemacheck import _search
 
 VALUES = ["plan_a:m0001", "Plan_A", "plan a", "plan_a\n", "", "a$b", "中文"]
 

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plandata.lexicon import read_table
-from plandata.parse import split_lines
-from plandata.table_blocks import find_table, header_role, header_rules, serial_value, table_kind
+from plandata.rules.lexicon import read_table
+from plandata.structure.parse import split_lines
+from plandata.structure.table_blocks import find_table, header_role, header_rules, serial_value, table_kind
 
 HEADERS = read_table("table_headers.csv", ("header_id", "role", "pattern", "example", "seen_in", "note"), "header_id")
 

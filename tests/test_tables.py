@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from plandata.schemas import schema_files
-from plandata.tables import TABLES, TABLES_BY_NAME, arrow_schema, json_schema, table_schema
+from plandata.package.schemas import schema_files
+from plandata.package.tables import TABLES, TABLES_BY_NAME, arrow_schema, json_schema, table_schema
 
 SCHEMAS_DIR = Path(__file__).parents[1] / "schemas"
 

@@ -7,7 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plandata.task_division import _items, _matching_paren
+from plandata.extract.task_division import _items, _matching_paren
 
 
 def items_char_by_char(text: str, start: int, end: int) -> list[tuple[int, int]]:

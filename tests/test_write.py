@@ -9,8 +9,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from plandata.tables import TABLES_BY_NAME
-from plandata.write import TableWriter
+from plandata.package.tables import TABLES_BY_NAME
+from plandata.package.write import TableWriter
 
 REAL_PACKAGE = Path(__file__).parents[1] / "datapackage"
 

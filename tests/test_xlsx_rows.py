@@ -25,14 +25,14 @@ import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from plandata.consumers.xlsx import DICTIONARY_SHEET, sheet_names, write_workbook
-from plandata.consumers.xlsx_rows import (
+from plandata.export.xlsx import DICTIONARY_SHEET, sheet_names, write_workbook
+from plandata.export.xlsx_rows import (
     EXCEL_MAX_CELL_CHARS,
     PYTHON_WHITESPACE,
     write_batch,
     write_batch_plain,
 )
-from plandata.tables import TABLES, Table
+from plandata.package.tables import TABLES, Table
 
 _ARROW = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_()}
 # Pieces of text XlsxWriter treats specially, one rule each.

@@ -1,33 +1,39 @@
 """The orchestrator: chain the stages, then publish the package atomically.
 
-ingest → normalise → parse → extract (indicators, agencies) → assemble →
-write & validate.  `process_document` is the whole per-document pipeline, a
-pure function of one raw document, so documents can be processed alone or in
-parallel.  `build` writes into a staging directory beside the output and
-swaps it in only after validation passes: a failed or killed build leaves the
-previous package untouched.
+read (ingest, normalise) → structure (parse) → extract (indicators,
+agencies) → package (assemble, write) → export → check.  `process_document`
+is the whole per-document pipeline, a pure function of one raw document, so
+documents can be processed alone or in parallel.  `build` runs two steps
+into a staging directory beside the output — *package* (CSV, Parquet,
+descriptor, README) and *export* (workbook, database, spreadsheet CSVs, made
+from the written package alone) — and swaps it in only after validation
+passes: a failed or killed build leaves the previous package untouched.
 """
 
 from __future__ import annotations
 
 import shutil
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
 
-from plandata import agencies, indicators, parse
-from plandata.assemble import AgencyMentions, Row, assemble
+from plandata.check.report import Report
+from plandata.check.validate import validate_package
 from plandata.errors import ValidationFailed, internal_errors_named
-from plandata.ingest import Source, check_content, plan_sources, read_source
-from plandata.metadata import document_metadata
+from plandata.export import EXPORTS, export_package
+from plandata.extract import agencies, indicators
 from plandata.model import Agency, DocumentResult, RawDocument
-from plandata.normalise import OPENCC_CONFIG, normalise, opencc_version
-from plandata.publish import check_output_dir, make_staging, swap_into_place
+from plandata.package.assemble import AgencyMentions, Row, assemble
+from plandata.package.publish import check_output_dir, make_staging, swap_into_place
+from plandata.package.tables import AGENCIES, TABLES_BY_NAME
+from plandata.package.write import PackageWriter, arrow_table
+from plandata.read.ingest import Source, check_content, plan_sources, read_source
+from plandata.read.metadata import document_metadata
+from plandata.read.normalise import OPENCC_CONFIG, normalise, opencc_version
 from plandata.runner import Progress, default_jobs, iter_results
-from plandata.tables import AGENCIES, TABLES_BY_NAME
-from plandata.validate import Report, validate_package
-from plandata.write import PackageWriter, arrow_table
+from plandata.structure import parse
 
 
 @dataclass
@@ -39,6 +45,8 @@ class BuildSummary:
     warnings: list[str] = field(default_factory=list)
     unknown_agencies: list[str] = field(default_factory=list)
     report: Report | None = None
+    # Wall seconds of each step, in order: package, export (each export named), validate.
+    steps: dict[str, float] = field(default_factory=dict)
 
 
 def process_document(raw: RawDocument) -> DocumentResult:
@@ -71,7 +79,7 @@ def package_metadata() -> dict[str, object]:
                 "version": opencc_version(),
                 "config": OPENCC_CONFIG,
             },
-            "noise_rules": "src/plandata/data/noise.csv",
+            "noise_rules": "src/plandata/rules/data/noise.csv",
         },
     }
 
@@ -84,6 +92,7 @@ class BuildOptions:
     engine: str = "local"  # local | dask
     scheduler: str | None = None  # dask.distributed scheduler address
     progress: Progress | None = None
+    exports: tuple[str, ...] = tuple(EXPORTS)  # which exports to write after the package (see export.EXPORTS)
 
 
 PER_DOCUMENT_TABLES = ("documents", "measures", "indicators", "measure_agencies")
@@ -156,19 +165,28 @@ def build(raw_dir: Path, out_dir: Path, options: BuildOptions | None = None) -> 
     sources, warnings = plan_sources(raw_dir)
     out_dir = check_output_dir(out_dir, raw_dir)  # refuses to replace anything but a previous package
     staging = make_staging(out_dir)
+    steps: dict[str, float] = {}
     try:
-        writer = PackageWriter(staging, options.jobs or default_jobs())
+        started = time.monotonic()
+        writer = PackageWriter(staging)
         try:
             agency_rows, doc_warnings = stream_documents(sources, writer, options)
             writer.finish(package_metadata())
         finally:
             writer.close()
+        steps["package"] = time.monotonic() - started
         warnings += doc_warnings
+        started = time.monotonic()
+        if options.exports:
+            export_package(staging, options.exports, options.jobs or default_jobs())
+            steps["export (" + ", ".join(options.exports) + ")"] = time.monotonic() - started
+        started = time.monotonic()
         report = validate_package(staging)
+        steps["validate"] = time.monotonic() - started
         if not report.valid:
             raise ValidationFailed("the built package is invalid; previous output kept:\n" + "\n".join(report.lines()))
         swap_into_place(staging, out_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     unknown = sorted({r["name_zh"] for r in agency_rows if not r["in_registry"]})
-    return BuildSummary(out_dir, writer.counts, warnings, unknown, report)
+    return BuildSummary(out_dir, writer.counts, warnings, unknown, report, steps)

@@ -36,18 +36,31 @@ class CommandParser(argparse.ArgumentParser):
 
 def _build(args: argparse.Namespace) -> int:
     from plandata.build import BuildOptions, build
+    from plandata.export import parse_exports
     from plandata.progress import progress_for, summary_lines
 
     started = time.monotonic()
-    options = BuildOptions(args.jobs, args.engine, args.scheduler, progress_for(sys.stderr, args.quiet))
+    progress = progress_for(sys.stderr, args.quiet)
+    options = BuildOptions(args.jobs, args.engine, args.scheduler, progress, parse_exports(args.exports))
     summary = build(Path(args.raw), Path(args.out), options)
     if not args.quiet:
         print("\n".join(summary_lines(summary, time.monotonic() - started)))
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    from plandata.export import export_package, parse_exports
+
+    started = time.monotonic()
+    written = export_package(Path(args.package), parse_exports(args.to), args.jobs or 1)
+    print(f"exported {len(written)} files into {args.package} in {time.monotonic() - started:.1f} s")
+    for path in written:
+        print(f"  {path}")
+    return 0
+
+
 def _release(args: argparse.Namespace) -> int:
-    from plandata.consumers.release import build_release
+    from plandata.export.release import build_release
 
     path = build_release(Path(args.root), Path(args.out) if args.out else None)
     print(f"wrote {path}")
@@ -55,7 +68,7 @@ def _release(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from plandata.validate import validate_package
+    from plandata.check.validate import validate_package
 
     path = Path(args.path)
     report = validate_package(path.parent if path.name == "datapackage.json" else path, full=args.full)
@@ -64,7 +77,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _schemas(args: argparse.Namespace) -> int:
-    from plandata.schemas import write_schemas
+    from plandata.package.schemas import write_schemas
 
     for path in write_schemas(Path(args.out)):
         print(f"wrote {path}")
@@ -105,7 +118,20 @@ def parser() -> argparse.ArgumentParser:
         metavar="ADDRESS",
         help="dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster of --jobs workers)",
     )
+    b.add_argument(
+        "--exports",
+        default="all",
+        metavar="LIST",
+        help="exports written after the package: all, none, or a list of xlsx,sqlite,spreadsheet (default: all)",
+    )
     b.set_defaults(func=_build)
+    e = sub.add_parser("export", help="write the workbook, database and spreadsheet CSVs from a built package")
+    e.add_argument("package", nargs="?", default="datapackage", help="package folder (default: datapackage)")
+    e.add_argument(
+        "--to", default="all", metavar="LIST", help="all, or a list of xlsx,sqlite,spreadsheet (default: all)"
+    )
+    e.add_argument("--jobs", type=_positive, default=None, help="worker processes, one per export (default: 1)")
+    e.set_defaults(func=_export)
     v = sub.add_parser("validate", help="validate a built package (frictionless, JSON Schema, Parquet)")
     v.add_argument("path", nargs="?", default="datapackage", help="package folder or its datapackage.json")
     v.add_argument(

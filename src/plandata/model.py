@@ -12,6 +12,28 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+# Codelists: the values a coded column may take.  They live here, beside the
+# dataclasses that carry them, so every stage can check a value without
+# importing the package stage (`package/tables.py` declares them as enums).
+COMPARATORS = ("eq", "gt", "gte", "lt", "lte", "approx", "range")
+MEASURE_KINDS = (
+    "chapter",
+    "section",
+    "part",
+    "subpart",
+    "item",
+    "subitem",
+    "point",
+    "bullet",
+    "paragraph",
+    "table_row",
+)
+RELATIONS = ("assigned", "lead", "support", "mentioned")
+AGENCY_TYPES = ("party_organ", "government_department", "government", "institution", "group", "other")
+NAME_EN_STATUSES = ("official", "secondary", "constructed")
+ADMIN_LEVELS = ("national", "province", "municipality", "prefecture", "district", "county", "township")
+SCRIPTS = ("zh-Hans", "zh-Hant")
+
 
 @dataclass(frozen=True)
 class RawDocument:

@@ -76,6 +76,8 @@ def summary_lines(summary: BuildSummary, seconds: float) -> list[str]:
         unknown = summary.unknown_agencies
         shown = "、".join(unknown[:MAX_LISTED_WARNINGS]) + ("…" if len(unknown) > MAX_LISTED_WARNINGS else "")
         lines.append(f"  {'(not in registry)':<{width}}{len(unknown):>7}  {shown}")
+    if summary.steps:
+        lines.append("  steps: " + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in summary.steps.items()))
     lines.append(f"  {'warnings':<{width}}{len(summary.warnings):>7}")
     lines += [f"    {w}" for w in summary.warnings[:MAX_LISTED_WARNINGS]]
     if len(summary.warnings) > MAX_LISTED_WARNINGS:

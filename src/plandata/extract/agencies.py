@@ -1,0 +1,113 @@
+"""Stage 4b: task division and agencies.
+
+For every measure, in its own text (from its start to the start of the next
+measure, so that a parent never takes its children's lists):
+
+1. task-division lists (`task_division.find_task_lists`) or, for rows of
+   task-decomposition tables, the cells of responsibility columns
+   (`task_division.read_cell`) give links `assigned`, `lead` or `support`;
+2. agencies named in the rest of the text (`mentions.find_mentions`, by a
+   `MentionFinder` that scans the document once) give
+   links `mentioned`, once per agency and only if no list names it already.
+
+Names resolve against the document's jurisdiction through the registry
+(`registry.load_registry`); names a list gives that the registry does not know
+are kept as agencies with `in_registry=False` and an id derived from
+jurisdiction and name.  Positions number a measure's links from 1: list links
+first, in list order, then mentions in text order.
+"""
+
+from __future__ import annotations
+
+import re
+
+from plandata.extract.mentions import Mention, MentionFinder
+from plandata.extract.registry import Registry, load_registry
+from plandata.extract.task_division import ListedUnit, find_task_lists, load_vocabulary, read_cell
+from plandata.model import Agency, Measure, NormalisedDocument, TaskAssignment
+
+
+def extract_task_division(
+    doc: NormalisedDocument, measures: list[Measure], jurisdiction: str | None
+) -> tuple[list[TaskAssignment], list[Agency]]:
+    """Links from measures to agencies, and the agencies they name (each id once)."""
+    registry = load_registry()
+    regions = own_regions(measures)
+    mentions = MentionFinder(doc.text, registry, jurisdiction)
+    assignments: list[TaskAssignment] = []
+    agencies: dict[str, Agency] = {}
+    for measure in measures:
+        start, end = regions[measure.measure_id]
+        units, covered = _listed_units(doc, measure, start, end)
+        links = [_listed_link(u, registry, jurisdiction) for u in units]
+        links += _mention_links(mentions.find(start, end, covered), links, registry, jurisdiction)
+        for position, (name, s, e, relation, agency) in enumerate(links, 1):
+            agencies.setdefault(agency.agency_id, agency)
+            raw_start, raw_end = doc.mapped.raw_span(s, e)
+            assignments.append(
+                TaskAssignment(measure.measure_id, agency.agency_id, name, position, relation, s, e, raw_start, raw_end)
+            )
+    return assignments, list(agencies.values())
+
+
+def unregistered_agencies(agencies: list[Agency]) -> list[Agency]:
+    """Agencies the registry does not hold, for the build summary."""
+    return [a for a in agencies if not a.in_registry]
+
+
+def own_regions(measures: list[Measure]) -> dict[str, tuple[int, int]]:
+    """Each measure's own text span: up to where the next measure starts.
+
+    Measures starting at the same offset are ordered by `sequence`: the later
+    (the child) owns the text, so a heading never takes its items' lists.
+    """
+    ordered = sorted(measures, key=lambda m: (m.start, m.sequence))
+    regions = {}
+    for k, m in enumerate(ordered):
+        nxt = ordered[k + 1].start if k + 1 < len(ordered) else m.end
+        regions[m.measure_id] = (m.start, max(m.start, min(m.end, nxt)))
+    return regions
+
+
+_Link = tuple[str, int, int, str, Agency]  # name as written, start, end, relation, agency
+# 市人力资源社会保障局(市公务员局): the body before its second name in parentheses.
+_SECOND_NAME_RE = re.compile(r"\(.*\)$")
+
+
+def _listed_units(
+    doc: NormalisedDocument, measure: Measure, start: int, end: int
+) -> tuple[list[ListedUnit], list[tuple[int, int]]]:
+    """Units of the measure's lists (table cells for table rows), and the spans the lists cover."""
+    vocab = load_vocabulary()
+    if measure.cells:
+        cells = [c for c in measure.cells if vocab.header_relation(c.header) is not None]
+        units = [u for c in cells for u in read_cell(doc.text[c.start : c.end], c.start, c.header, vocab)]
+        return units, [(c.start, c.end) for c in cells]
+    lists = find_task_lists(doc.text[start:end], start, vocab)
+    return [u for tl in lists for u in tl.units], [(tl.start, tl.end) for tl in lists]
+
+
+def _listed_link(unit: ListedUnit, registry: Registry, jurisdiction: str | None) -> _Link:
+    """A list's unit resolved; unknown names are kept as written."""
+    bare = _SECOND_NAME_RE.sub("", unit.name)
+    agency = (
+        registry.resolve(unit.name, jurisdiction)
+        or registry.resolve(bare, jurisdiction)
+        or registry.unregistered(unit.name, jurisdiction)
+    )
+    return unit.name, unit.start, unit.end, unit.relation, agency
+
+
+def _mention_links(
+    found: list[Mention], listed: list[_Link], registry: Registry, jurisdiction: str | None
+) -> list[_Link]:
+    """`mentioned` links for the agencies `found` in the body that no list of the measure gives."""
+    seen = {link[4].agency_id for link in listed}
+    links = []
+    for m in found:
+        agency = m.agency or registry.unregistered(m.name, jurisdiction)
+        if agency.agency_id in seen or agency.type == "group":
+            continue
+        seen.add(agency.agency_id)
+        links.append((m.name, m.start, m.end, "mentioned", agency))
+    return links

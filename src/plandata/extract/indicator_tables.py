@@ -1,0 +1,354 @@
+"""Indicator tables (主要指标): one indicator per row, with baseline and attribute.
+
+A table is a header run of cells followed by body cells, in either layout:
+
+- delimited: one row per line, cells split by a tab, `|` or two spaces;
+- flattened (as scraped pages often give it): one cell per line.
+
+The header must name a metric column (`指标`, `指标名称` …) and at least one
+year or target column (`2020年`, `2025年目标值`, `目标值`); it may also have
+category, unit, attribute (`属性`) and note columns.  Of the year columns the
+one marked 基期/现状 (else the first) is the baseline and the one marked
+目标/预期 (else the last) the target.  A caption line before the header
+(`表1 “十四五”时期教育发展主要指标`) is part of the table.
+
+Body rows are aligned from the right, so a category cell that spans several
+rows (and so is written only once) does no harm: with an attribute column a
+flattened row ends at its `约束性`/`预期性` cell, without one after as many
+cells as the header has columns after the metric.  `其中:` sub-rows are rows
+of their own; their metric drops the `其中:`.  The table ends at a sentence
+(a line with 。), a heading, a note (`注:`) or a line too long to be a cell.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from plandata.extract.numbers import NUMERAL_RE, parse_numeral
+from plandata.extract.quantity_rules import comparator_words, load_units
+from plandata.rules.rule_regex import first_chars
+
+ATTRIBUTES = {"约束性": "binding", "预期性": "expected"}
+# Header cells, by column type; each must match a whole cell.
+HEADER_CELLS = {
+    "metric": re.compile(r"(?:主要)?指标(?:名称)?|项目|名称|内容"),
+    "category": re.compile(r"类别|领域|类型|分类|维度|序号|编号"),
+    "unit": re.compile(r"(?:计量)?单位"),
+    "attribute": re.compile(r"(?:指标)?(?:属性|性质)"),
+    "note": re.compile(r"备注|说明"),
+    "year": re.compile(
+        r"(?:(?:19|20)\d{2}\s*年?)?(?:基期|基数|现状|基准|目标|预期|规划)?(?:值|数)?"
+        r"(?:\s*[((](?:19|20)\d{2}\s*年?[))])?"
+    ),
+}
+_YEAR_RE = re.compile(r"(?:19|20)\d{2}")
+_BASE_WORDS = ("基期", "基数", "现状", "基准")
+_TARGET_WORDS = ("目标", "预期", "规划")
+_CELL_SPLIT_RE = re.compile(r"\t+|\s*\|\s*|\s{2,}")
+_CELL_SPLIT_CHAR_RE = re.compile(r"[\s|]")  # every cell separator holds one of these
+_CELL_CONTENT_RE = re.compile(r"[^\s|]")  # and no cell separator holds one of these
+MAX_CELL_CHARS = 40
+# A note, or a heading of the outline (一、 (一) 第一章), ends a table.
+_TABLE_END_RE = re.compile(
+    r"^(?:注|备注|说明|资料来源)[::]?|^[一二三四五六七八九十]+、|^\(?[一二三四五六七八九十]+\)|^第[一二三四五六七八九十]+[章节]"
+)
+_EMPTY_VALUE_RE = re.compile(r"[—–\-/]*|无")
+_SUB_ROW_RE = re.compile(r"^其中[::]?\s*")
+_UNIT_IN_METRIC_RE = re.compile(r"\s*[((](?:单位[::])?(?P<unit>[^()()]{1,6})[))]\s*$")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One table cell: its text and its span in the document text."""
+
+    text: str
+    start: int
+    end: int
+    line: int
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One indicator row of a table, read into values."""
+
+    start: int
+    end: int
+    metric: str
+    unit: str | None
+    target: tuple[str, float | None, float | None, float | None, str | None]  # comparator, value, min, max, word
+    target_year: int | None
+    baseline_value: float | None
+    baseline_year: int | None
+    attribute: str | None
+
+
+@dataclass(frozen=True)
+class IndicatorTable:
+    """A table found in a document: its span and its rows."""
+
+    start: int
+    end: int
+    rows: tuple[TableRow, ...]
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    out, pos = [], 0
+    for line in text.split("\n"):
+        out.append((pos, line))
+        pos += len(line) + 1
+    return out
+
+
+def _cells(start: int, line: str, index: int) -> list[Cell]:
+    """Cells of one line (a single cell when it has no separator), with document offsets."""
+    cells, pos = [], 0
+    for sep in [*_CELL_SPLIT_RE.finditer(line), None]:
+        end = sep.start() if sep else len(line)
+        piece = line[pos:end]
+        if piece.strip():
+            at = start + pos + len(piece) - len(piece.lstrip())
+            cells.append(Cell(piece.strip(), at, at + len(piece.strip()), index))
+        pos = sep.end() if sep else len(line)
+    return cells
+
+
+def _first_cell(line: str) -> str:
+    """Text of the first cell of a line (that of `_cells(…)[0]`), "" when it has none."""
+    if not _CELL_SPLIT_CHAR_RE.search(line):
+        return line.strip()
+    pos = 0
+    for sep in _CELL_SPLIT_RE.finditer(line):
+        if piece := line[pos : sep.start()].strip():
+            return piece
+        pos = sep.end()
+    return line[pos:].strip()
+
+
+@lru_cache(maxsize=1)
+def _header_starts() -> frozenset[str] | None:
+    """Every character a header cell can start with; None when some pattern's start is unknown."""
+    starts = [first_chars(regex, nonempty=True) for regex in HEADER_CELLS.values()]
+    return None if None in starts else frozenset().union(*starts)  # type: ignore[arg-type]
+
+
+def _may_start_header(line: str) -> bool:
+    """False when the first cell of `line` (see `_first_cell`) can be no header cell.
+
+    That cell starts at the line's first character that is neither white
+    space nor `|` (all else before it is separators and blanks), so only that
+    character is read, not the whole line.
+    """
+    starts = _header_starts()
+    if starts is None:
+        return True
+    first = _CELL_CONTENT_RE.search(line)
+    return first is not None and first.group() in starts
+
+
+def _marks_year(cell: str) -> bool:
+    return any(w in cell for w in _BASE_WORDS + _TARGET_WORDS)
+
+
+def header_type(cell: str) -> str | None:
+    """Column type of a header cell, or None when it is not one."""
+    for kind, regex in HEADER_CELLS.items():
+        if cell and regex.fullmatch(cell) and (kind != "year" or _YEAR_RE.search(cell) or _marks_year(cell)):
+            return kind
+    return None
+
+
+def _year_roles(header: list[Cell]) -> dict[int, str]:
+    """Column index -> 'base' or 'target' for the year columns of a header."""
+    years = [i for i, c in enumerate(header) if header_type(c.text) == "year"]
+    roles: dict[int, str] = {}
+    for i in years:
+        if any(w in header[i].text for w in _BASE_WORDS):
+            roles[i] = "base"
+        elif any(w in header[i].text for w in _TARGET_WORDS):
+            roles[i] = "target"
+    unmarked = [i for i in years if i not in roles]
+    if "target" not in roles.values() and unmarked:
+        roles[unmarked.pop()] = "target"
+    target = next((i for i, r in roles.items() if r == "target"), None)
+    earlier = [i for i in unmarked if target is not None and i < target]
+    if "base" not in roles.values() and earlier:
+        roles[earlier[-1]] = "base"
+    return roles
+
+
+def _cell_year(cell: Cell) -> int | None:
+    m = _YEAR_RE.search(cell.text)
+    return int(m.group()) if m else None
+
+
+def parse_value(cell: str) -> tuple[str, float | None, float | None, float | None, str | None]:
+    """A value cell as (comparator, value, value_min, value_max, word); value None when empty."""
+    text = re.sub(r"^[〔\[(【](.*)[〕\])】]$", r"\1", cell.strip())  # 〔5〕: cumulative over the period
+    comparator, word = "eq", None
+    for position in ("before", "lead"):
+        for w in comparator_words(position):
+            if text.startswith(w.word):
+                comparator, word, text = w.comparator, w.word, text[len(w.word) :].strip()
+                break
+    for w in comparator_words("after"):
+        if text.endswith(w.word):
+            comparator, word, text = w.comparator, w.word, text[: -len(w.word)].strip()
+            break
+    text = text.rstrip("%‰").strip()
+    numbers = [m for m in NUMERAL_RE.finditer(text)]
+    if _EMPTY_VALUE_RE.fullmatch(text) or not numbers:
+        return "eq", None, None, None, None
+    between = text[numbers[0].end() : numbers[1].start()].strip() if len(numbers) == 2 else None
+    if between in {w.word for w in comparator_words("between")}:
+        low, high = parse_numeral(numbers[0].group()), parse_numeral(numbers[1].group())
+        return "range", None, low, high, between
+    return comparator, parse_numeral(numbers[0].group()), None, None, word
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """What a header says about the columns after the metric column."""
+
+    kinds: tuple[str, ...]  # header type of each column after the metric
+    roles: tuple[str | None, ...]  # base | target | None, per column after the metric
+    years: tuple[int | None, ...]  # year named in each column's header
+    width: int  # the metric column and those after it
+
+    @classmethod
+    def of(cls, header: list[Cell]) -> _Columns:
+        types = [header_type(c.text) or "" for c in header]
+        first = types.index("metric") + 1
+        roles = _year_roles(header)
+        after = range(first, len(header))
+        return cls(
+            tuple(types[first:]),
+            tuple(roles.get(i) for i in after),
+            tuple(_cell_year(header[i]) for i in after),
+            len(header) - first + 1,
+        )
+
+
+def _find_header(cells: list[Cell]) -> list[Cell] | None:
+    """The header run at the start of `cells`, when it makes an indicator table."""
+    header: list[Cell] = []
+    for cell in cells:
+        if header_type(cell.text) is None:
+            break
+        header.append(cell)
+    types = [header_type(c.text) for c in header]
+    return header if "metric" in types and "year" in types else None
+
+
+def _is_text(cell: Cell) -> bool:
+    """A cell that can only be a metric or category name."""
+    _, value, low, high, _ = parse_value(cell.text)
+    return (
+        (value, low, high) == (None, None, None)
+        and not _EMPTY_VALUE_RE.fullmatch(cell.text)
+        and cell.text not in ATTRIBUTES
+        and cell.text not in load_units()
+    )
+
+
+def _row_groups(body: list[Cell], columns: _Columns, delimited: bool) -> list[list[Cell]]:
+    """Body cells grouped into rows (see the module docstring)."""
+    if delimited:
+        groups: dict[int, list[Cell]] = {}
+        for cell in body:
+            groups.setdefault(cell.line, []).append(cell)
+        return list(groups.values())
+    by_attribute = columns.kinds[-1:] == ("attribute",)
+    rows: list[list[Cell]] = []
+    pending: list[Cell] = []
+    metric_at = None
+    for cell in body:
+        pending.append(cell)
+        if by_attribute:
+            if cell.text in ATTRIBUTES:
+                rows.append(pending)
+                pending = []
+        elif _is_text(cell):
+            metric_at = len(pending) - 1
+        elif metric_at is not None and len(pending) - metric_at == columns.width:
+            rows.append(pending)
+            pending, metric_at = [], None
+    return rows
+
+
+def _read_row(group: list[Cell], columns: _Columns, plan_period_end: int | None) -> TableRow | None:
+    """One row, aligned from the right on the header's columns; None when it has no target value."""
+    if len(group) < columns.width:
+        return None
+    metric_cell, values = group[-columns.width], group[-columns.width + 1 :]
+    unit = attribute = target = base = None
+    for kind, role, year, cell in zip(columns.kinds, columns.roles, columns.years, values, strict=True):
+        if kind == "unit":
+            unit = cell.text
+        elif kind == "attribute":
+            attribute = ATTRIBUTES.get(cell.text)
+        elif role == "target":
+            target = (parse_value(cell.text), year, cell.text)
+        elif role == "base":
+            base = (parse_value(cell.text)[1], year)
+    if target is None or target[0][1:4] == (None, None, None):
+        return None
+    metric = _SUB_ROW_RE.sub("", metric_cell.text)
+    if in_metric := _UNIT_IN_METRIC_RE.search(metric):
+        metric, unit = metric[: in_metric.start()], unit or in_metric.group("unit")
+    unit = unit or ("%" if target[2].endswith("%") else None)
+    base_value, base_year = base if base and base[0] is not None else (None, None)
+    return TableRow(
+        metric_cell.start,
+        group[-1].end,
+        metric.strip(),
+        unit,
+        target[0],
+        target[1] or plan_period_end,
+        base_value,
+        base_year,
+        attribute,
+    )
+
+
+def _ends_table(line: str, cells: list[Cell]) -> bool:
+    return "。" in line or bool(_TABLE_END_RE.match(line.strip())) or any(len(c.text) > MAX_CELL_CHARS for c in cells)
+
+
+def find_indicator_tables(text: str, plan_period_end: int | None) -> list[IndicatorTable]:
+    """Indicator tables of a document's normalised text, in reading order."""
+    lines = _lines(text)
+    tables: list[IndicatorTable] = []
+    index = 0
+    while index < len(lines):
+        table, index = _table_at(lines, index, plan_period_end)
+        if table:
+            tables.append(table)
+    return tables
+
+
+def _table_at(
+    lines: list[tuple[int, str]], index: int, plan_period_end: int | None
+) -> tuple[IndicatorTable | None, int]:
+    """The table whose header starts at line `index`, and the line to go on from."""
+    line = lines[index][1]
+    if not _may_start_header(line) or header_type(_first_cell(line)) is None:  # most lines: no more is read
+        return None, index + 1
+    header = _find_header([c for i in range(index, min(len(lines), index + 12)) for c in _cells(*lines[i], i)])
+    if header is None:
+        return None, index + 1
+    columns = _Columns.of(header)
+    delimited = len({c.line for c in header}) == 1 and len(header) > 1
+    body: list[Cell] = []
+    line_no = header[-1].line + 1
+    while line_no < len(lines):
+        line_cells = _cells(*lines[line_no], line_no)
+        if _ends_table(lines[line_no][1], line_cells):
+            break
+        body.extend(line_cells)
+        line_no += 1
+    rows = [r for g in _row_groups(body, columns, delimited) if (r := _read_row(g, columns, plan_period_end))]
+    if not rows:
+        return None, index + 1
+    return IndicatorTable(header[0].start, body[-1].end, tuple(rows)), line_no

@@ -1,0 +1,286 @@
+"""Stage 4a: quantitative targets stated in the measures of a plan.
+
+Two sources, merged in reading order:
+
+1. running text: every quantity of `quantities.find_quantities` (numeral +
+   unit + comparator words, minus the not-target patterns) becomes an
+   indicator whose `quote` is its clause;
+2. indicator tables (`indicator_tables`): one indicator per row, with
+   baseline, base year and attribute; numbers inside a table are not read
+   again as running text.
+
+Quote: the clause holding the quantity (clauses end at , ; : 。 ! ? and line
+breaks; a comma between digits, as in 1,200, is not a break).  When a clause
+holds several quantities it is cut at the last 、/和/及/与/并 before each
+later one, so `培养10个名校长、10名名家` gives two quotes.
+
+Metric (best effort): the words after the unit up to the end of the quote
+(`培养10个海淀教育名校长` -> 海淀教育名校长); when nothing follows the
+quantity, the words before it, without leading verbs such as 确保 and 实现
+(`智慧校园覆盖率达到95%` -> 智慧校园覆盖率).
+
+Target year and kind: see `indicator_context`.  Past achievements are
+recognised and, unless `include_achievements` is set, left out: the
+indicators table is for what a plan promises.
+
+Measure: the innermost measure whose span holds the quote; failing that (an
+outline that does not cover the text) the last measure starting before it.
+Quantities before the first measure (news leads, preambles) are dropped.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from plandata.extract.indicator_context import Context, read_context
+from plandata.extract.indicator_tables import IndicatorTable, TableRow, find_indicator_tables
+from plandata.extract.quantities import Quantity, find_quantities
+from plandata.extract.quantity_rules import load_units
+from plandata.model import Indicator, Measure, NormalisedDocument
+
+# Clause breaks, one character each: a comma is one unless it separates thousands
+# (1,200: a digit before it, exactly three after); so are the cell separators of a
+# table row written on one line.  Both break at every line end (see `_piece_at`).
+CLAUSE_BREAK_RE = re.compile(r"[;。!?:\n\t|,](?<!\d,(?=\d{3}(?!\d)))")
+SENTENCE_BREAK_RE = re.compile(r"[。!?\n]")
+# Words that join two quantities inside one clause; the quote is cut at the last one.
+JOINER_RE = re.compile(r"、|以及|和|及|与|并")
+# Verbs and adverbs that open a clause without naming what is measured.
+# Scope words (全区, 全市) and a leading year (2026年) go too: they are in other columns.
+LEADING_VERBS_RE = re.compile(
+    r"^(?:其中|确保|力争|争取|实现|使得|使|保持|推动|促进|全面|基本|进一步|继续|实施|完成|达成|要|全[区市县省国镇]"
+    r"|(?:到|至|于)?(?:19|20)\d{2}\s*年(?:底|末)?(?:前|以前|之前)?)+"
+)
+# Verbs that link a metric named before the number to it (覆盖率保持在100%).
+TRAILING_VERBS_RE = re.compile(r"(?:保持在|稳定在|保持|提高|提升|增加|增长|达到|均|都|要|为|是|在)+$")
+_METRIC_TRIM = " 的,、"
+
+
+@dataclass(frozen=True)
+class _Found:
+    """An indicator before it has an id and a measure."""
+
+    start: int
+    end: int
+    metric: str | None
+    comparator: str
+    comparator_word: str | None
+    values: tuple[float | None, float | None, float | None]  # value, value_min, value_max
+    unit: str | None
+    context: Context
+    baseline: tuple[float | None, int | None] = (None, None)
+    attribute: str | None = None
+
+
+def _piece_at(text: str, breaks: re.Pattern[str], pos: int) -> tuple[int, int]:
+    """(start, end) of the piece of `text` between two breaks that holds `pos` (a break at `pos` ends it).
+
+    Breaks are single characters and every line end is one, so only the line
+    of `pos` is searched.
+    """
+    start = text.rfind("\n", 0, pos) + 1
+    for m in breaks.finditer(text, start):
+        if m.end() > pos:
+            return start, m.start()
+        start = m.end()
+    return start, len(text)
+
+
+class _Pieces:
+    """`_piece_at` for many positions of one text in order: the breaks of each line are found once.
+
+    A line with many quantities would otherwise be read from its start again
+    for each.  The breaks of the line of the last position asked are kept:
+    every match of `breaks` from the line start up to the one that ends past
+    the line end (a line end is always a break), found as `_piece_at` finds
+    them, so the pieces are the same.
+    """
+
+    def __init__(self, text: str, breaks: re.Pattern[str]) -> None:
+        self.text, self.breaks = text, breaks
+        self._line = (0, -1)  # start and end (its \n, or the text's end) of the line whose breaks are kept
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+
+    def at(self, pos: int) -> tuple[int, int]:
+        """(start, end) of the piece holding `pos`: `_piece_at(text, breaks, pos)`."""
+        if not self._line[0] <= pos <= self._line[1]:
+            self._read_line(pos)
+        k = bisect.bisect_right(self._ends, pos)  # the first break ending after `pos` ends the piece
+        start = self._ends[k - 1] if k else self._line[0]
+        return start, self._starts[k] if k < len(self._starts) else len(self.text)
+
+    def _read_line(self, pos: int) -> None:
+        start = self.text.rfind("\n", 0, pos) + 1
+        end = self.text.find("\n", pos)
+        self._line = (start, len(self.text) if end < 0 else end)
+        self._starts, self._ends = [], []
+        for m in self.breaks.finditer(self.text, start):
+            self._starts.append(m.start())
+            self._ends.append(m.end())
+            if m.end() > self._line[1]:
+                break
+
+
+def _cut_points(text: str, quantities: list[Quantity]) -> list[tuple[int | None, int | None]]:
+    """(quote start, quote end) overrides for quantities sharing one clause."""
+    cuts: list[int | None] = [None]
+    for prev, cur in zip(quantities, quantities[1:], strict=False):
+        joiners = list(JOINER_RE.finditer(text, prev.end, cur.start))
+        cuts.append(joiners[-1].start() if joiners else None)
+    bounds = []
+    for i in range(len(quantities)):
+        start = None
+        if cuts[i] is not None:
+            start = cuts[i] + len(JOINER_RE.match(text, cuts[i]).group())
+        bounds.append((start, cuts[i + 1] if i + 1 < len(cuts) else None))
+    return bounds
+
+
+def _row_clause(text: str, clause: tuple[int, int]) -> tuple[int, int]:
+    """A clause that ends at a table cell separator runs on to the end of the row (its deadline cell)."""
+    if clause[1] < len(text) and text[clause[1]] in "\t|":
+        line_end = text.find("\n", clause[1])
+        return clause[0], len(text) if line_end < 0 else line_end
+    return clause
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def metric_of(text: str, quote: tuple[int, int], quantity: Quantity) -> str | None:
+    """Best-effort name of what the quantity measures (see the module docstring)."""
+    tail = text[quantity.end : quote[1]].strip(_METRIC_TRIM)
+    if len(re.findall(r"[\u4e00-\u9fff]", tail)) >= 2:
+        return tail
+    head = LEADING_VERBS_RE.sub("", text[quote[0] : quantity.start].strip(_METRIC_TRIM))
+    head = TRAILING_VERBS_RE.sub("", head.strip(_METRIC_TRIM)).strip(_METRIC_TRIM)
+    return head or None
+
+
+def _text_indicators(text: str, skip: list[tuple[int, int]], plan_period_end: int | None) -> list[_Found]:
+    quantities = [q for q in find_quantities(text) if not any(s <= q.number_start < e for s, e in skip)]
+    clauses, sentences = _Pieces(text, CLAUSE_BREAK_RE), _Pieces(text, SENTENCE_BREAK_RE)
+    by_clause: dict[tuple[int, int], list[Quantity]] = {}
+    for q in quantities:
+        by_clause.setdefault(clauses.at(q.number_start), []).append(q)
+    found = []
+    for clause, members in by_clause.items():
+        for q, (cut_start, cut_end) in zip(members, _cut_points(text, members), strict=True):
+            quote = _trim(
+                text, cut_start if cut_start is not None else clause[0], cut_end if cut_end is not None else clause[1]
+            )
+            quote = (min(quote[0], q.start), max(quote[1], q.end))
+            sentence = sentences.at(q.number_start)
+            context = read_context(text, sentence, _row_clause(text, clause), q.number_start, q.end, plan_period_end)
+            found.append(
+                _Found(
+                    quote[0],
+                    quote[1],
+                    metric_of(text, quote, q),
+                    q.comparator,
+                    q.comparator_word,
+                    (q.value, q.value_min, q.value_max),
+                    q.unit.unit,
+                    context,
+                )
+            )
+    return found
+
+
+def _table_indicators(tables: list[IndicatorTable]) -> list[_Found]:
+    found = []
+    for table in tables:
+        for row in table.rows:
+            found.append(_from_row(row))
+    return found
+
+
+def _from_row(row: TableRow) -> _Found:
+    comparator, value, low, high, word = row.target
+    source = "inferred" if row.target_year else None
+    return _Found(
+        row.start,
+        row.end,
+        row.metric or None,
+        comparator,
+        word,
+        (value, low, high),
+        row.unit,
+        Context(row.target_year, source, "target"),
+        (row.baseline_value, row.baseline_year),
+        row.attribute,
+    )
+
+
+def _measure_for(measures: list[Measure], start: int, end: int) -> Measure | None:
+    holding = [m for m in measures if m.start <= start and end <= m.end]
+    if holding:
+        return min(holding, key=lambda m: (m.end - m.start, -m.start))
+    before = [m for m in measures if m.start <= start]
+    return max(before, key=lambda m: m.start) if before else None
+
+
+def _normalised(value: float | None, unit: str | None) -> float | None:
+    known = load_units().get(unit or "")
+    if value is None or known is None:
+        return None
+    return value * known.multiplier
+
+
+def _indicator(doc: NormalisedDocument, n: int, measure: Measure, f: _Found) -> Indicator:
+    known = load_units().get(f.unit or "")
+    raw_start, raw_end = doc.mapped.raw_span(f.start, f.end)
+    value, low, high = f.values
+    return Indicator(
+        f"{doc.document_id}:i{n:04d}",
+        measure.measure_id,
+        doc.document_id,
+        doc.text[f.start : f.end],
+        f.metric,
+        f.comparator,
+        f.comparator_word,
+        value,
+        low,
+        high,
+        f.unit,
+        _normalised(value, f.unit),
+        _normalised(low, f.unit),
+        _normalised(high, f.unit),
+        known.unit_normalised if known else None,
+        f.context.target_year,
+        f.context.target_year_source,
+        f.baseline[0],
+        f.baseline[1],
+        f.attribute,
+        f.context.kind,
+        f.start,
+        f.end,
+        raw_start,
+        raw_end,
+    )
+
+
+def extract_indicators(
+    doc: NormalisedDocument, measures: list[Measure], plan_period_end: int | None, *, include_achievements: bool = False
+) -> list[Indicator]:
+    """Indicators stated in the measures of one document, in reading order."""
+    tables = find_indicator_tables(doc.text, plan_period_end)
+    skip = [(t.start, t.end) for t in tables]
+    found = _text_indicators(doc.text, skip, plan_period_end) + _table_indicators(tables)
+    found.sort(key=lambda f: (f.start, f.end))
+    indicators: list[Indicator] = []
+    for f in found:
+        if f.context.kind == "achievement" and not include_achievements:
+            continue
+        measure = _measure_for(measures, f.start, f.end)
+        if measure is not None:
+            indicators.append(_indicator(doc, len(indicators) + 1, measure, f))
+    return indicators

@@ -1,0 +1,398 @@
+"""The agency registry: curated bodies, generic local forms and jurisdictions.
+
+Three data files, loaded and checked once:
+
+- `data/jurisdictions.csv`: places with their parent, level, an ASCII slug and
+  English names (`北京市海淀区` is in `北京市`, which is in the country);
+- `data/agencies.csv`: bodies curated one by one, with official Chinese and
+  English names and the short forms documents write (`市教委`);
+- `data/agency_forms.csv`: generic local forms (`区教委`, `县教育局`,
+  `各乡镇人民政府`): a scope (`区`, `县`, `市`, `省`, or `*` for the document's
+  own jurisdiction), the stems written after it, and patterns for the full
+  Chinese and English names.
+
+A name is resolved against the document's jurisdiction by walking its chain
+(the jurisdiction, its parent, … the country), nearest first: `区教委` in a
+Haidian plan is Haidian's commission, `市教委` in the same plan is Beijing's.
+A name that starts with a jurisdiction's own name (`北京市教委`,
+`中共北京市委宣传部`) resolves to that jurisdiction from anywhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TypeVar
+
+from plandata.errors import RuleTableError
+from plandata.model import ADMIN_LEVELS, AGENCY_TYPES, NAME_EN_STATUSES, Agency
+from plandata.rules.lexicon import read_table
+
+T = TypeVar("T")
+AGENCY_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_:.\-]*$")
+# Levels a scope character written before a stem refers to (`区教委`: district).
+SCOPE_LEVELS: dict[str, tuple[str, ...]] = {
+    "省": ("province",),
+    "市": ("municipality", "prefecture"),
+    "区": ("district",),
+    "县": ("county",),
+}
+OWN_SCOPE = "*"  # agency_forms.csv: the stem alone names a body of the document's jurisdiction
+PARTY_PREFIX = "中共"  # written before a jurisdiction's name in party organs: 中共北京市委…
+# Level of a jurisdiction the registry does not know, from its last character.
+LEVEL_BY_LAST_CHAR = {"省": "province", "市": "prefecture", "区": "district", "县": "county", "旗": "county"}
+UNREGISTERED_PREFIX = "unregistered."
+NATIONAL = "national"
+# Answers kept per memo of the registry (names repeat); past this many a memo starts again.
+MEMO_SIZE = 100_000
+# Names starting with these are collective (各乡镇…, 相关高校…): typed as groups even when unknown.
+GROUP_MARKERS = ("各", "相关", "有关")
+
+
+@dataclass(frozen=True)
+class Jurisdiction:
+    """A place bodies belong to; `slug` is None for places the registry does not know."""
+
+    name: str
+    full_name: str
+    parent: str | None
+    admin_level: str
+    slug: str | None
+    name_en: str | None  # the place: Haidian District
+    name_en_adj: str | None  # before a body's name: Beijing Municipal Education Commission
+
+
+@dataclass(frozen=True)
+class AgencyForm:
+    """A generic local form such as 区教委, expanded per jurisdiction."""
+
+    form_id: str
+    scopes: tuple[str, ...]
+    stems: tuple[str, ...]
+    name_zh: str  # pattern with {full}
+    name_en: str  # pattern with {adj} and {place}
+    type: str
+
+    def fits(self, scope: str, level: str) -> bool:
+        """Whether `scope` + a stem of this form can name a body at `level`."""
+        return scope in self.scopes and level in SCOPE_LEVELS.get(scope, ())
+
+    def surfaces(self, level: str | None) -> tuple[str, ...]:
+        """Written forms naming this body from inside a jurisdiction of `level`."""
+        out: list[str] = []
+        for scope in self.scopes:
+            if scope == OWN_SCOPE:
+                out.extend(self.stems)
+            elif level in SCOPE_LEVELS[scope]:
+                out.extend(scope + stem for stem in self.stems)
+        return tuple(out)
+
+
+def derived_agency_id(jurisdiction: str | None, name: str) -> str:
+    """Stable ASCII id for a body the registry does not hold."""
+    digest = hashlib.sha1(f"{jurisdiction or ''}|{name}".encode()).hexdigest()[:12]
+    return UNREGISTERED_PREFIX + digest
+
+
+def _split(cell: str) -> tuple[str, ...]:
+    return tuple(s.strip() for s in cell.split("|") if s.strip())
+
+
+def _check(ok: bool, file: str, line: int, message: str) -> None:
+    if not ok:
+        raise RuleTableError(f"data/{file}, line {line}: {message}")
+
+
+def load_jurisdictions() -> dict[str, Jurisdiction]:
+    """`data/jurisdictions.csv`, by name and by full name."""
+    cols = ("jurisdiction", "full_name", "parent", "admin_level", "slug", "name_en", "name_en_adj", "source")
+    out: dict[str, Jurisdiction] = {}
+    for line, row in enumerate(read_table("jurisdictions.csv", cols, "jurisdiction"), 2):
+        _check(row["admin_level"] in ADMIN_LEVELS, "jurisdictions.csv", line, "unknown admin_level")
+        _check(bool(AGENCY_ID_RE.match(row["slug"])), "jurisdictions.csv", line, "slug must be ASCII")
+        j = Jurisdiction(
+            row["jurisdiction"],
+            row["full_name"],
+            row["parent"] or None,
+            row["admin_level"],
+            row["slug"],
+            row["name_en"],
+            row["name_en_adj"],
+        )
+        for key in {j.name, j.full_name}:
+            _check(key not in out, "jurisdictions.csv", line, f"duplicate name {key!r}")
+            out[key] = j
+    for j in out.values():
+        _check(j.parent is None or j.parent in out, "jurisdictions.csv", 0, f"unknown parent of {j.name}")
+    return out
+
+
+def load_forms() -> tuple[AgencyForm, ...]:
+    """`data/agency_forms.csv`, checked."""
+    cols = ("form_id", "scopes", "stems", "name_zh", "name_en", "type", "seen_in")
+    forms = []
+    for line, row in enumerate(read_table("agency_forms.csv", cols, "form_id"), 2):
+        scopes = _split(row["scopes"])
+        _check(all(s == OWN_SCOPE or s in SCOPE_LEVELS for s in scopes), "agency_forms.csv", line, "bad scope")
+        _check(row["type"] in AGENCY_TYPES, "agency_forms.csv", line, "unknown type")
+        _check("{full}" in row["name_zh"], "agency_forms.csv", line, "name_zh needs {full}")
+        _check(
+            "{adj}" in row["name_en"] or "{place}" in row["name_en"],
+            "agency_forms.csv",
+            line,
+            "name_en needs {adj} or {place}",
+        )
+        forms.append(
+            AgencyForm(row["form_id"], scopes, _split(row["stems"]), row["name_zh"], row["name_en"], row["type"])
+        )
+    return tuple(forms)
+
+
+# Columns of data/agencies.csv, in order.
+REGISTRY_COLUMNS = (
+    "agency_id",
+    "name_zh",
+    "short_forms",
+    "name_en",
+    "name_en_status",
+    "name_en_source",
+    "admin_level",
+    "type",
+    "jurisdiction",
+)
+
+
+def load_curated(jurisdictions: dict[str, Jurisdiction]) -> tuple[Agency, ...]:
+    """`data/agencies.csv` as agencies, checked."""
+    rows = []
+    for line, row in enumerate(read_table("agencies.csv", REGISTRY_COLUMNS, "agency_id"), 2):
+        _check(bool(AGENCY_ID_RE.match(row["agency_id"])), "agencies.csv", line, "agency_id must be ASCII")
+        _check(row["name_en_status"] in NAME_EN_STATUSES, "agencies.csv", line, "unknown name_en_status")
+        _check(bool(row["name_en"] and row["name_en_source"]), "agencies.csv", line, "English name and source needed")
+        _check(row["admin_level"] in ADMIN_LEVELS, "agencies.csv", line, "unknown admin_level")
+        _check(row["type"] in AGENCY_TYPES, "agencies.csv", line, "unknown type")
+        _check(row["jurisdiction"] in jurisdictions, "agencies.csv", line, "unknown jurisdiction")
+        rows.append(
+            Agency(
+                row["agency_id"],
+                row["name_zh"],
+                row["name_en"],
+                row["name_en_status"],
+                row["name_en_source"],
+                _split(row["short_forms"]),
+                row["admin_level"],
+                jurisdictions[row["jurisdiction"]].name,
+                row["type"],
+            )
+        )
+    return tuple(rows)
+
+
+class Registry:
+    """Resolves names as written to agencies, given the document's jurisdiction."""
+
+    def __init__(
+        self, jurisdictions: dict[str, Jurisdiction], forms: tuple[AgencyForm, ...], curated: tuple[Agency, ...]
+    ) -> None:
+        self.jurisdictions = jurisdictions
+        self.forms = forms
+        self.curated = curated
+        self.curated_by_id = {a.agency_id: a for a in curated}
+        # (jurisdiction, written form) -> curated agency
+        self._curated_forms: dict[tuple[str | None, str], Agency] = {}
+        for a in curated:
+            for written in (a.name_zh, *a.short_forms):
+                self._curated_forms[(a.jurisdiction, written)] = a
+        # Longest names first, so 北京市海淀区 wins over 北京市; by first character, as only those can start a name.
+        self._prefixes: dict[str, list[tuple[str, Jurisdiction]]] = {}
+        for k, j in sorted({(k, j) for k, j in jurisdictions.items()}, key=lambda kj: -len(kj[0])):
+            self._prefixes.setdefault(k[:1], []).append((k, j))
+        # stem -> positions in `forms` of the forms writing it: only those can match a name ending in the stem
+        self._forms_by_stem: dict[str, list[int]] = {}
+        for k, form in enumerate(forms):
+            for stem in dict.fromkeys(form.stems):
+                self._forms_by_stem.setdefault(stem, []).append(k)
+        # resolve(), unregistered(), expand() and chain() are pure: their answers are kept (see `_kept`)
+        self._memos: dict[str, dict[object, object]] = {"resolve": {}, "unregistered": {}, "expand": {}, "chain": {}}
+
+    def _kept(self, memo: str, key: object, compute: Callable[[], T]) -> T:
+        """`compute()`, kept in the memo under `key`; a memo of MEMO_SIZE answers starts again."""
+        kept = self._memos[memo]
+        if key not in kept:
+            if len(kept) >= MEMO_SIZE:  # bounded on corpora of any size
+                kept.clear()
+            kept[key] = compute()
+        return kept[key]  # type: ignore[return-value]
+
+    # -- jurisdictions -------------------------------------------------------------------------
+    def jurisdiction(self, name: str | None) -> Jurisdiction | None:
+        """The jurisdiction called `name`; unknown names get a level from their last character."""
+        if not name:
+            return None
+        if name in self.jurisdictions:
+            return self.jurisdictions[name]
+        level = LEVEL_BY_LAST_CHAR.get(name[-1])
+        return Jurisdiction(name, name, None, level, None, None, None) if level else None
+
+    def chain(self, name: str | None) -> list[Jurisdiction]:
+        """The jurisdiction, its ancestors, and the country, nearest first."""
+        out: list[Jurisdiction] = []
+        j = self.jurisdiction(name)
+        while j is not None and j not in out:
+            out.append(j)
+            j = self.jurisdictions.get(j.parent) if j.parent else None
+        root = next((j for j in self.jurisdictions.values() if j.admin_level == NATIONAL), None)
+        if root is not None and root not in out:
+            out.append(root)
+        return out
+
+    # -- resolution ----------------------------------------------------------------------------
+    def resolve(self, name: str, jurisdiction: str | None) -> Agency | None:
+        """The agency `name` stands for in a document of `jurisdiction`, or None."""
+        return self._kept("resolve", (name, jurisdiction), lambda: self._resolve(name, jurisdiction))
+
+    def _resolve(self, name: str, jurisdiction: str | None) -> Agency | None:
+        hit = self._resolve_prefixed(name, self.jurisdiction(jurisdiction))
+        if hit is not None:
+            return hit
+        chain = self._kept("chain", jurisdiction, lambda: tuple(self.chain(jurisdiction)))
+        for depth, j in enumerate(chain):
+            own = depth == 0 and bool(jurisdiction)  # 各有关单位 names the document's own bodies only
+            hit = self._curated_forms.get((j.name, name)) or self._from_forms(name, j, own)
+            if hit is not None:
+                return hit
+        return None
+
+    def _resolve_prefixed(self, name: str, own: Jurisdiction | None) -> Agency | None:
+        """Names that carry their jurisdiction: 北京市教委, 中共北京市委宣传部, 海淀区教育委员会.
+
+        The document's own jurisdiction counts even when the registry does not
+        know it, so that 余杭区教育委员会 and 区教委 in a Yuhang plan are one body.
+        """
+        bare = name.removeprefix(PARTY_PREFIX)
+        unknown = [(own.name, own)] if own is not None and own.slug is None else []
+        for prefix, j in unknown + self._prefixes.get(bare[:1], []):
+            if bare.startswith(prefix) and len(bare) > len(prefix):
+                stem = bare[len(prefix) :]
+                hit = self._curated_forms.get((j.name, name)) or self._expand_stem(stem, j)
+                if hit is not None:
+                    return hit
+        return None
+
+    def _expand_stem(self, stem: str, j: Jurisdiction) -> Agency | None:
+        for form in self._forms_with_stem(stem):
+            if OWN_SCOPE in form.scopes or any(form.fits(s, j.admin_level) for s in form.scopes):
+                return self.expand(form, j)
+        return None
+
+    def _from_forms(self, name: str, j: Jurisdiction, own: bool) -> Agency | None:
+        for form in self._forms_with_stem(name, name[1:]):  # the name, or the name after its scope
+            for scope in form.scopes:
+                if scope == OWN_SCOPE:
+                    matched = own and name in form.stems
+                else:
+                    matched = name[:1] == scope and name[1:] in form.stems and form.fits(scope, j.admin_level)
+                if matched:
+                    return self.expand(form, j)
+        return None
+
+    def _forms_with_stem(self, *stems: str) -> list[AgencyForm]:
+        """Forms having one of `stems`, in table order."""
+        return [self.forms[k] for k in sorted({k for stem in stems for k in self._forms_by_stem.get(stem, ())})]
+
+    def expand(self, form: AgencyForm, j: Jurisdiction) -> Agency:
+        """The body `form` names in `j`: curated if listed, generated otherwise."""
+        return self._kept("expand", (form.form_id, j), lambda: self._expand(form, j))
+
+    def _expand(self, form: AgencyForm, j: Jurisdiction) -> Agency:
+        name_zh = form.name_zh.format(full=j.full_name)
+        if j.slug is None:  # a place the registry does not know: no English, no curated id
+            return Agency(
+                derived_agency_id(j.name, name_zh),
+                name_zh,
+                None,
+                None,
+                None,
+                form.surfaces(j.admin_level),
+                j.admin_level,
+                j.name,
+                form.type,
+                in_registry=False,
+            )
+        agency_id = f"{j.slug}.{form.form_id}"
+        if agency_id in self.curated_by_id:
+            return self.curated_by_id[agency_id]
+        name_en = form.name_en.format(adj=j.name_en_adj, place=j.name_en)
+        source = f"plandata: agency_forms.csv {form.form_id} with jurisdictions.csv {j.name}"
+        return Agency(
+            agency_id,
+            name_zh,
+            name_en,
+            "constructed",
+            source,
+            form.surfaces(j.admin_level),
+            j.admin_level,
+            j.name,
+            form.type,
+        )
+
+    def unregistered(self, name: str, jurisdiction: str | None) -> Agency:
+        """An agency row for a name the registry cannot resolve, kept as written with what is known.
+
+        The place is the document's jurisdiction unless the name's scope points
+        elsewhere (市教育局 in a district plan: a city we cannot name); a name
+        written like a generic form (区教育工作领导小组 with no jurisdiction)
+        takes the form's type and the scope's level.
+        """
+        return self._kept("unregistered", (name, jurisdiction), lambda: self._unregistered_agency(name, jurisdiction))
+
+    def _unregistered_agency(self, name: str, jurisdiction: str | None) -> Agency:
+        j = self.jurisdiction(jurisdiction)
+        scope = name[:1]
+        levels = SCOPE_LEVELS.get(scope, ())
+        place = j if j and (not levels or j.admin_level in levels) else None
+        form = next((f for f in self._forms_with_stem(name[1:]) if scope in f.scopes), None)
+        kind = form.type if form else ("group" if name.startswith(GROUP_MARKERS) else None)
+        level = place.admin_level if place else (levels[0] if len(levels) == 1 else None)
+        return Agency(
+            derived_agency_id(jurisdiction, name),
+            name,
+            None,
+            None,
+            None,
+            (name,),
+            level,
+            place.name if place else None,
+            kind,
+            in_registry=False,
+        )
+
+    # -- enumeration (mentions, tests) --------------------------------------------------------
+    def surfaces(self, jurisdiction: str | None) -> dict[str, Agency]:
+        """Every written form that resolves in a document of `jurisdiction`, with its agency."""
+        written: set[str] = set()
+        for depth, j in enumerate(self.chain(jurisdiction)):
+            for form in self.forms:
+                if j.admin_level == NATIONAL:
+                    continue
+                written.update(w for w in form.surfaces(j.admin_level) if depth == 0 or w not in form.stems)
+                written.update(p + stem for p in (j.name, j.full_name) for stem in form.stems)
+            written.update(w for a in self.curated if a.jurisdiction == j.name for w in (a.name_zh, *a.short_forms))
+        resolved = {w: self.resolve(w, jurisdiction) for w in written}
+        return {w: a for w, a in resolved.items() if a is not None}
+
+    def expansions(self, j: Jurisdiction) -> list[tuple[str, Agency]]:
+        """Every (written form, agency) the forms and curated rows give inside `j`."""
+        pairs = [(w, self.expand(f, j)) for f in self.forms for w in f.surfaces(j.admin_level)]
+        pairs += [(w, a) for a in self.curated if a.jurisdiction == j.name for w in (a.name_zh, *a.short_forms)]
+        return pairs
+
+
+@lru_cache(maxsize=1)
+def load_registry() -> Registry:
+    """The registry shipped in `plandata/rules/data/`, loaded and checked once."""
+    jurisdictions = load_jurisdictions()
+    return Registry(jurisdictions, load_forms(), load_curated(jurisdictions))

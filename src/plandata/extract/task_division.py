@@ -1,0 +1,279 @@
+"""Task-division lists: the units a measure's text makes responsible, as written.
+
+Formats, tried in this order (`find_task_lists`):
+
+1. a parenthesised block opening with a label: `(任务分工:A、B、C)`,
+   `(牵头单位:A;配合单位:B、C)`, `(责任单位:A、B)`;
+2. a parenthesised block of units followed by role words: `(A牵头,B、C配合)`;
+3. a labelled sentence at a line start or after `。`/`;`:
+   `牵头单位:A;配合单位:B、C。`, `【责任单位】A、B`;
+4. table cells under a responsibility column (`read_cell`): `主要责任单位`,
+   `协同配合单位`, `牵头责任单位`, `责任单位` …; `分管领导` columns name people
+   and are skipped.
+
+Labels and role words, with the relation each states, live in
+`data/task_division_labels.csv`.  Units are separated by `、` `,` `，` `;` or
+white space; a closing `。`, `等`, and a `(牵头)` marker are not part of a name.
+A relation is `lead` or `support` only where a label or role word says so;
+otherwise `assigned`.  Nothing is inferred from order.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+
+from plandata.errors import RuleTableError
+from plandata.model import RELATIONS
+from plandata.rules.lexicon import read_table
+
+PERSON = "person"  # relation of labels that head lists of people: the list is skipped
+LIST_RELATIONS = tuple(r for r in RELATIONS if r != "mentioned")
+# Characters that separate units in a list (full-width ones survive in table cells), and parentheses.
+_ITEM_MARK_RE = re.compile(r"[()、,，;；\s]")
+# Not part of a name: a leading 由 (由市教委牵头) and trailing 等/等有关部门, 按职责分工, 分别.
+NAME_LEAD_RE = re.compile(r"^(?:由|请)")
+NAME_TRAIL_RE = re.compile(r"(?:等(?:有关|相关)?(?:部门|单位)?|按职责(?:分工)?|分别|共同)$")
+NAME_STRIP = " \t\n。.:：;；,，、()（）[]【】"
+MAX_NAME_CHARS = 30
+# Another field of the same block ends a list: (责任单位:A、B;完成时限:2023年).
+OTHER_FIELD_RE = re.compile(r"[\u4e00-\u9fff]{2,8}\s*:")
+_HAN_RE = re.compile(r"[\u4e00-\u9fff]")
+_PAREN_OR_LINE_END_RE = re.compile(r"[()\n]")
+# Last character of a unit's name, for blocks without a label: (A牵头,B配合).
+UNIT_END_RE = re.compile(r"[委局办部厅院校会组室处心位门府构团区县镇乡所站馆社司队]$")
+
+
+@dataclass(frozen=True)
+class ListedUnit:
+    """One unit named in a task-division list, with its span in the text."""
+
+    name: str
+    start: int
+    end: int
+    relation: str
+
+
+@dataclass(frozen=True)
+class TaskList:
+    """A task-division block (its span) and the units it names, in order."""
+
+    start: int
+    end: int
+    units: tuple[ListedUnit, ...]
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Labels (任务分工, 牵头单位 …) and role words (牵头, 配合 …) with their relations."""
+
+    labels: dict[str, str]
+    roles: dict[str, str]
+
+    @cached_property
+    def label_re(self) -> re.Pattern[str]:
+        """A label, written `【label】` or `label:`: every match holds a 【 or a colon."""
+        return _label_re(tuple(sorted(self.labels, key=len, reverse=True)))
+
+    @cached_property
+    def role_re(self) -> re.Pattern[str]:
+        """A role word closing an item: `A牵头`, `A(牵头)`."""
+        words = "|".join(sorted(self.roles, key=len, reverse=True))
+        return re.compile(rf"(?:\((?P<p>{words})\)|(?P<w>{words}))$")
+
+    def header_relation(self, header: str) -> str | None:
+        """Relation of a table column from its header: the longest label it contains."""
+        header = re.sub(r"\s+", "", header)
+        found = [label for label in self.labels if label in header]
+        return self.labels[max(found, key=len)] if found else None
+
+
+@lru_cache(maxsize=8)
+def _label_re(labels: tuple[str, ...]) -> re.Pattern[str]:
+    words = "|".join(map(re.escape, labels))
+    return re.compile(rf"【(?P<b>{words})】\s*:?|(?P<l>{words})\s*:")
+
+
+@lru_cache(maxsize=1)
+def load_vocabulary() -> Vocabulary:
+    """`data/task_division_labels.csv`, checked."""
+    labels: dict[str, str] = {}
+    roles: dict[str, str] = {}
+    rows = read_table("task_division_labels.csv", ("word", "kind", "relation", "seen_in"), "word")
+    for line, row in enumerate(rows, 2):
+        if row["relation"] not in (*LIST_RELATIONS, PERSON) or row["kind"] not in ("label", "role"):
+            raise RuleTableError(f"data/task_division_labels.csv, line {line}: bad kind or relation")
+        (labels if row["kind"] == "label" else roles)[row["word"]] = row["relation"]
+    return Vocabulary(labels, roles)
+
+
+def find_task_lists(text: str, base: int = 0, vocab: Vocabulary | None = None) -> list[TaskList]:
+    """Task-division blocks in `text` (offsets shifted by `base`), in text order."""
+    vocab = vocab or load_vocabulary()
+    blocks = _paren_blocks(text, vocab)
+    taken = [(b.start, b.end) for b in blocks]
+    blocks += [b for b in _sentence_blocks(text, vocab) if not any(s <= b.start < e for s, e in taken)]
+    if not blocks:  # most measures
+        return []
+    blocks.sort(key=lambda b: b.start)
+    return [TaskList(b.start + base, b.end + base, tuple(_shift(u, base) for u in b.units)) for b in blocks]
+
+
+def read_cell(text: str, base: int, header: str, vocab: Vocabulary | None = None) -> list[ListedUnit]:
+    """Units in a table cell whose column `header` is a responsibility column."""
+    vocab = vocab or load_vocabulary()
+    relation = vocab.header_relation(header)
+    if relation is None or relation == PERSON:
+        return []
+    return [_shift(u, base) for u in parse_units(text, 0, len(text), relation, vocab)]
+
+
+def parse_units(text: str, start: int, end: int, relation: str, vocab: Vocabulary) -> list[ListedUnit]:
+    """The units of one list `text[start:end]`, each with its relation.
+
+    A role word closing an item (`A牵头`, `B、C配合`) applies to it and to the
+    items before it back to the previous role word; other items take `relation`.
+    """
+    units: list[ListedUnit] = []
+    pending: list[tuple[str, int, int]] = []
+    for item in _items(text, start, end):
+        name, s, e, role = _clean(text, *item, vocab)
+        if name:
+            pending.append((name, s, e))
+        if role:
+            units += [ListedUnit(n, a, b, role) for n, a, b in pending]
+            pending = []
+    return units + [ListedUnit(n, a, b, relation) for n, a, b in pending]
+
+
+def _items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans of the items between separators (parentheses inside a name are kept)."""
+    spans: list[tuple[int, int]] = []
+    depth, item_start = 0, start
+    for m in _ITEM_MARK_RE.finditer(text, start, end):
+        depth += {"(": 1, ")": -1}.get(m.group(), 0)
+        if depth <= 0 and m.group() not in "()":
+            if m.start() > item_start:
+                spans.append((item_start, m.start()))
+            item_start, depth = m.end(), 0
+    if depth <= 0 and end > item_start:  # the end closes the last item, unless a parenthesis is still open
+        spans.append((item_start, end))
+    return spans
+
+
+def _clean(text: str, s: int, e: int, vocab: Vocabulary) -> tuple[str, int, int, str | None]:
+    """Name, its span and role word of one item: `市教委(牵头)` is 市教委, lead."""
+    role = None
+    for _ in range(3):  # strip in any order: 市教委等牵头。 → 市教委
+        before = (s, e)
+        while s < e and text[s] in NAME_STRIP:
+            s += 1
+        while e > s and text[e - 1] in NAME_STRIP and not (text[e - 1] == ")" and "(" in text[s : e - 1]):
+            e -= 1
+        if m := vocab.role_re.search(text[s:e]):
+            role = role or vocab.roles[m.group("p") or m.group("w")]
+            e = s + m.start()
+        if m := NAME_TRAIL_RE.search(text[s:e]):
+            e = s + m.start()
+        if m := NAME_LEAD_RE.search(text[s:e]):
+            s += m.end()
+        if (s, e) == before:
+            break
+    name = text[s:e]
+    if not _HAN_RE.search(name) or len(name) > MAX_NAME_CHARS or len(name) < 2:
+        name = ""
+    return name, s, e, role
+
+
+def _shift(u: ListedUnit, base: int) -> ListedUnit:
+    return ListedUnit(u.name, u.start + base, u.end + base, u.relation)
+
+
+def _matching_paren(text: str, i: int) -> int | None:
+    """Index of the `)` closing the `(` at `i`; None when the line ends first."""
+    depth = 0
+    for m in _PAREN_OR_LINE_END_RE.finditer(text, i):
+        depth += {"(": 1, ")": -1}.get(m.group(), 0)
+        if depth == 0:
+            return m.start()
+        if m.group() == "\n":
+            return None
+    return None
+
+
+def _paren_blocks(text: str, vocab: Vocabulary) -> list[TaskList]:
+    """Formats 1 and 2: `(任务分工:…)`, `(牵头单位:…;配合单位:…)`, `(A牵头,B配合)`."""
+    blocks: list[TaskList] = []
+    i = text.find("(")
+    while i != -1:
+        j = _matching_paren(text, i)
+        if j is None:
+            i = text.find("(", i + 1)
+            continue
+        units = _labelled_units(text, i + 1, j, vocab, anchored=True)
+        if units is None:
+            units = _role_units(text, i + 1, j, vocab)
+        if units is not None:
+            blocks.append(TaskList(i, j + 1, tuple(units)))
+            i = text.find("(", j + 1)
+        else:
+            i = text.find("(", i + 1)
+    return blocks
+
+
+def _labelled_units(text: str, start: int, end: int, vocab: Vocabulary, anchored: bool) -> list[ListedUnit] | None:
+    """Units of `label:list;label:list` in text[start:end]; None unless it opens with a label."""
+    heads = list(vocab.label_re.finditer(text, start, end))
+    if not heads or (anchored and text[start : heads[0].start()].strip()):
+        return None
+    units: list[ListedUnit] = []
+    for k, head in enumerate(heads):
+        stop = heads[k + 1].start() if k + 1 < len(heads) else end
+        if other := OTHER_FIELD_RE.search(text, head.end(), stop):
+            stop = other.start()
+        relation = vocab.labels[head.group("b") or head.group("l")]
+        if relation != PERSON:
+            units += parse_units(text, head.end(), stop, relation, vocab)
+    return units
+
+
+def _role_units(text: str, start: int, end: int, vocab: Vocabulary) -> list[ListedUnit] | None:
+    """Units of `A牵头,B、C配合` when every item is a unit and the block ends with a role."""
+    inner = text[start:end]
+    if "。" in inner or not vocab.role_re.search(inner.rstrip(NAME_STRIP)):
+        return None
+    units = parse_units(text, start, end, "assigned", vocab)
+    if not units or not all(UNIT_END_RE.search(u.name) for u in units):
+        return None
+    return units
+
+
+def _sentence_blocks(text: str, vocab: Vocabulary) -> list[TaskList]:
+    """Format 3: a label at a line start or after 。/; running to the line end or a 。."""
+    blocks: list[TaskList] = []
+    if "【" not in text and ":" not in text:  # no label (see `label_re`): most measures
+        return blocks
+    for head in vocab.label_re.finditer(text):
+        s = head.start()
+        if s > 0 and text[s - 1] not in "。;\n ":
+            continue
+        if blocks and s < blocks[-1].end:
+            continue
+        line_end = text.find("\n", s)
+        line_end = len(text) if line_end == -1 else line_end
+        end = _sentence_end(text, s, line_end, vocab)
+        units = _labelled_units(text, s, end, vocab, anchored=True)
+        if units is not None:
+            blocks.append(TaskList(s, end, tuple(units)))
+    return blocks
+
+
+def _sentence_end(text: str, start: int, line_end: int, vocab: Vocabulary) -> int:
+    """End of a labelled sentence: the first 。 not followed by another label, or the line end."""
+    pos = start
+    while (stop := text.find("。", pos, line_end)) != -1:
+        if not vocab.label_re.match(text, stop + 1):
+            return stop + 1
+        pos = stop + 1
+    return line_end

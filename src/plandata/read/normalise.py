@@ -1,0 +1,344 @@
+"""Stage 2: normalise raw text, keeping a map back to raw offsets.
+
+Steps, in this order (each keeps the offset map exact):
+
+1. line endings: CRLF and CR become LF; a byte-order mark is dropped;
+2. pinyin glosses scraped from annotated web pages (`北(bei)京(jing)(jing)`,
+   `設(shè)`) are removed, but only in documents dense with them, so a real
+   parenthesis such as `(steam)` in an ordinary document is never touched;
+3. full-width ASCII forms and the ideographic space fold to half-width;
+4. the text goes through OpenCC `t2s` (traditional becomes simplified; on
+   simplified text it changes next to nothing, and mixed pages come out simplified);
+5. noise rules from `data/noise.csv` (spam, site chrome, footers) fire;
+6. spaces at line ends and blank lines go.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from collections.abc import Callable
+from functools import lru_cache
+from itertools import accumulate, compress
+
+import numpy as np
+
+from plandata.model import MappedText, NormalisedDocument, RawDocument
+from plandata.rules.lexicon import NoiseRule, load_noise_rules
+from plandata.rules.rule_regex import required_chars
+
+OPENCC_CONFIG = "t2s"
+
+# A gloss is a run of lowercase pinyin (tone marks allowed) in ASCII parentheses
+# straight after a Han character; scraped pages repeat it, `(jing)(jing)`.
+# The pattern opens with the literal `(` (the Han character is checked behind
+# it) so that the regex engine can skip ahead to each parenthesis.
+PINYIN_LETTERS = r"[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹḿ]{1,7}"
+PINYIN_GLOSS_RE = re.compile(rf"\((?<=[\u3400-\u9fff]\()(?:{PINYIN_LETTERS})\)(?:\((?:{PINYIN_LETTERS})\))*")
+# Below this many glosses per 1,000 characters a document is not glossed.
+PINYIN_MIN_DENSITY = 5.0
+# Share of Han characters that t2s changes above which a text is traditional.
+TRADITIONAL_MIN_SHARE = 0.03
+
+_WIDTH_TABLE = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_WIDE_RE = re.compile("[\uff01-\uff5e\u3000]")
+_HAN_RUN_RE = re.compile(r"[\u3400-\u9fff]+")
+
+
+def identity_map(text: str) -> MappedText:
+    """The raw text mapped onto itself."""
+    offsets = array("q")
+    offsets.frombytes(memoryview(np.arange(len(text) + 1, dtype=np.int64)).cast("B"))  # array(range(n)): 10x slower
+    return MappedText(text, offsets)
+
+
+def substitute(mt: MappedText, pattern: re.Pattern[str], repl: str) -> MappedText:
+    """`re.sub` over mapped text, with the literal replacement `repl`.
+
+    A replacement as long as its match maps character for character; any
+    other replacement maps every new character to the start of its match.
+    The regex engine splits the text at the matches in one call, so a
+    document with thousands of matches (a glossed page) costs no Python loop.
+    """
+    split = split_at_matches(mt.text, pattern)
+    if split is None:
+        return substitute_by_match(mt, pattern, repl)
+    return _replaced(mt, split, repl)
+
+
+def split_at_matches(text: str, pattern: re.Pattern[str]) -> tuple[list[str], list[str]] | None:
+    """`text` split at the matches of `pattern`: (the pieces between, the matches), or None if it cannot be.
+
+    There is one more piece than matches.  None for a pattern that refers to
+    its groups, which the capturing group added here would renumber.
+    """
+    wrapped = _outer_group(pattern)
+    if wrapped is None:
+        return None
+    parts = wrapped.split(text)  # piece, match, its groups…, piece, match, …, piece
+    stride = wrapped.groups + 1
+    return parts[0::stride], parts[1::stride]
+
+
+def _replaced(mt: MappedText, split: tuple[list[str], list[str]], repl: str) -> MappedText:
+    pieces, matched = split
+    if not matched:
+        return mt
+    piece_len = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
+    match_len = np.fromiter(map(len, matched), dtype=np.int64, count=len(matched))
+    starts = np.cumsum(piece_len[:-1]) + np.cumsum(match_len) - match_len
+    changes = match_len != len(repl)
+    text = repl.join(pieces)
+    if not changes.any():
+        return MappedText(text, mt.raw_offsets)
+    spans = np.column_stack([starts, starts + match_len, np.full(len(starts), len(repl))])[changes]
+    return MappedText(text, _remapped(mt.raw_offsets, spans))
+
+
+def substitute_by_match(mt: MappedText, pattern: re.Pattern[str], repl: str) -> MappedText:
+    """`substitute` one match at a time: the plain reference, and the path for patterns with backreferences."""
+    text = mt.text
+    pieces: list[str] = []
+    spans: list[tuple[int, int, int]] = []  # (start, end, new length) of the matches that change length
+    pos = 0
+    for match in pattern.finditer(text):
+        s, e = match.span()
+        pieces += (text[pos:s], repl)
+        pos = e
+        if len(repl) != e - s:
+            spans.append((s, e, len(repl)))
+    if not pieces:
+        return mt
+    pieces.append(text[pos:])
+    offsets = _remapped(mt.raw_offsets, np.array(spans, dtype=np.int64).reshape(-1, 3)) if spans else mt.raw_offsets
+    return MappedText("".join(pieces), offsets)
+
+
+_GLOBAL_FLAGS_RE = re.compile(r"^\(\?[aiLmsux]+\)")
+# References to groups (backreferences, conditionals), which another group in front could renumber.
+_GROUP_REFERENCE_RE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")
+
+
+@lru_cache(maxsize=256)
+def _outer_group(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """`pattern` inside one more capturing group, so that `split` returns the matches too.
+
+    None when a reference to a group might change meaning with the groups renumbered.
+    """
+    if _GROUP_REFERENCE_RE.search(pattern.pattern):
+        return None
+    flags = _GLOBAL_FLAGS_RE.match(pattern.pattern)
+    prefix = flags.group() if flags else ""
+    return re.compile(f"{prefix}({pattern.pattern[len(prefix) :]})", pattern.flags)
+
+
+def _remapped(offsets: array, spans: np.ndarray) -> array:
+    """The offset map after replacing each row `(start, end, length)` of `spans` by `length` new characters.
+
+    Each new character maps to the start of its span; an empty span keeps
+    its own character after the new ones.  Built as one `numpy.repeat` of
+    the old map, so that thousands of replacements (a glossed page) cost no
+    Python loop over the characters.
+    """
+    old = np.frombuffer(offsets, dtype=np.int64)
+    starts, ends, lengths = spans[:, 0], spans[:, 1], spans[:, 2]
+    inside = np.zeros(len(old) + 1, dtype=np.int64)  # +1 where a span opens, -1 where it closes
+    np.add.at(inside, starts, 1)
+    np.add.at(inside, ends, -1)
+    counts = (np.cumsum(inside[:-1]) == 0).astype(np.int64)  # outside every span: copied once
+    counts[starts] = lengths + (starts == ends)
+    result = array("q")
+    result.frombytes(memoryview(np.repeat(old, counts)).cast("B"))  # no intermediate bytes copy
+    return result
+
+
+def translate_same_length(mt: MappedText, convert: Callable[[str], str]) -> MappedText:
+    """Apply a per-character conversion, keeping the map.
+
+    The whole text is converted at once (no rule spans a line break); lines
+    whose conversion changes length (rare phrase rules) are converted
+    character by character instead so that the map stays exact.
+    """
+    whole = convert(mt.text)
+    if len(whole) == len(mt.text) and whole.count("\n") == mt.text.count("\n"):
+        old_lines, new_lines = mt.text.split("\n"), whole.split("\n")
+        if all(map(int.__eq__, map(len, old_lines), map(len, new_lines))):
+            return MappedText(whole, mt.raw_offsets)
+    converted = []
+    for line in mt.text.split("\n"):
+        new = convert(line)
+        if len(new) != len(line):
+            new = "".join(c2 if len(c2 := convert(c)) == 1 else c for c in line)
+        converted.append(new)
+    return MappedText("\n".join(converted), mt.raw_offsets)
+
+
+def fold_width(text: str) -> str:
+    """Full-width ASCII forms and the ideographic space as their half-width forms.
+
+    Same as `text.translate(_WIDTH_TABLE)`, but `translate` looks up every
+    character in a dict; a plan uses a handful of distinct wide forms (，：（）),
+    and replacing each one is a C scan.
+    """
+    for wide in set(_WIDE_RE.findall(text)):
+        text = text.replace(wide, chr(_WIDTH_TABLE[ord(wide)]))
+    return text
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> Callable[[str], str]:
+    import opencc
+
+    return opencc.OpenCC(OPENCC_CONFIG).convert
+
+
+def opencc_version() -> str:
+    """Version of the OpenCC binding used for `t2s`, for the package metadata."""
+    from importlib.metadata import version
+
+    return version("opencc")
+
+
+def detect_script(text: str) -> str:
+    """`zh-Hant` when t2s changes a noticeable share of the Han characters."""
+    return to_simplified(identity_map(text))[1]
+
+
+def to_simplified(mt: MappedText) -> tuple[MappedText, str]:
+    """The text through OpenCC t2s, and the script of the text given.
+
+    Every document goes through t2s (on simplified text it changes next to
+    nothing), so a page that mixes scripts comes out simplified throughout;
+    the script is `zh-Hant` where t2s changed a noticeable share of Han
+    characters.
+    """
+    converted = translate_same_length(mt, _t2s())
+    changed = _changed_characters(mt.text, converted.text) if converted.text != mt.text else 0
+    han = sum(map(len, _HAN_RUN_RE.findall(mt.text))) if changed else 0  # runs: far fewer matches than characters
+    script = "zh-Hant" if han and changed / han >= TRADITIONAL_MIN_SHARE else "zh-Hans"
+    return converted, script
+
+
+def _changed_characters(old: str, new: str) -> int:
+    """How many characters differ between two texts of the same length (compared as code-point arrays)."""
+    return int(np.count_nonzero(_code_points(old) != _code_points(new)))
+
+
+def _code_points(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def _strip_glosses(mt: MappedText) -> MappedText:
+    # Every gloss opens an ASCII parenthesis: too few of them, and the costly search is not needed.
+    if not mt.text or mt.text.count("(") * 1000 / len(mt.text) < PINYIN_MIN_DENSITY:
+        return mt
+    split = split_at_matches(mt.text, PINYIN_GLOSS_RE)
+    assert split is not None  # the gloss pattern has no backreferences
+    if len(split[1]) * 1000 / len(mt.text) < PINYIN_MIN_DENSITY:
+        return mt
+    return _replaced(mt, split, "")
+
+
+def _apply_noise(mt: MappedText, rules: tuple[NoiseRule, ...]) -> tuple[MappedText, list[str]]:
+    fired: list[str] = []
+    for rule in rules:
+        if rule.action == "delete" and _may_match(rule.regex, mt.text):
+            new = substitute(mt, rule.regex, "")
+            if new is not mt:
+                fired.append(rule.rule_id)
+            mt = new
+    lines = mt.text.split("\n")
+    line_starts = list(accumulate((len(line) + 1 for line in lines), initial=0))
+    cut_at = len(mt.text)
+    drop: list[tuple[int, int]] = []
+    # Line rules fire line by line, in table order within a line, up to the line that cuts the rest.
+    for line_no, rule in _line_rule_hits(lines, rules):
+        start = line_starts[line_no]
+        if start > cut_at:
+            break
+        fired.append(rule.rule_id)
+        if rule.action == "cut_rest":
+            cut_at = start
+        else:
+            drop.append((start, min(line_starts[line_no + 1], len(mt.text))))
+    return _without_spans(mt, drop, cut_at), fired
+
+
+def _may_match(regex: re.Pattern[str], text: str) -> bool:
+    """False when `text` lacks every character of a clause the matches of `regex` need.
+
+    A substring test is a fast scan; a case-blind regex (the noise rules) is not.
+    """
+    return all(any(ch in text for ch in clause) for clause in required_chars(regex))
+
+
+def _line_rule_hits(lines: list[str], rules: tuple[NoiseRule, ...]) -> list[tuple[int, NoiseRule]]:
+    """(line number, rule) for every line rule matching a line with its edge spaces stripped, in line order.
+
+    Each rule is searched over all lines by `map` and `compress`, which loop in C.
+    """
+    stripped = [line.strip() for line in lines]
+    hits = [
+        (line_no, order)
+        for order, rule in enumerate(rules)
+        if rule.action != "delete"
+        for line_no in compress(range(len(lines)), map(rule.regex.search, stripped))
+    ]
+    return [(line_no, rules[order]) for line_no, order in sorted(hits)]
+
+
+def _without_spans(mt: MappedText, spans: list[tuple[int, int]], cut_at: int) -> MappedText:
+    """`mt` up to `cut_at` less the (possibly overlapping) `spans`, by slices."""
+    pieces: list[str] = []
+    offsets = array("q")
+    pos = 0
+    for start, end in [*sorted(spans), (cut_at, cut_at)]:
+        start, end = min(start, cut_at), min(end, cut_at)
+        if start > pos:
+            pieces.append(mt.text[pos:start])
+            offsets += mt.raw_offsets[pos:start]
+        pos = max(pos, end)
+    offsets.append(mt.raw_offsets[cut_at])
+    return MappedText("".join(pieces), offsets)
+
+
+_EDGE_SPACES = " \t\u00a0"
+_BLANK_LINES_RE = re.compile(r"\n\n+")  # not \n{2,}: a literal prefix lets the engine skip ahead
+
+
+def _without_line_edge_spaces(mt: MappedText) -> MappedText:
+    """`mt` less the spaces that start or end each line."""
+    edge: list[tuple[int, int]] = []
+    pos = 0
+    for line in mt.text.split("\n"):
+        end = pos + len(line)
+        if line and (line[0] in _EDGE_SPACES or line[-1] in _EDGE_SPACES):  # str.strip only where needed
+            edge.append((pos, end - len(line.lstrip(_EDGE_SPACES))))
+            edge.append((pos + len(line.rstrip(_EDGE_SPACES)), end))
+        pos = end + 1
+    return _without_spans(mt, edge, len(mt.text)) if edge else mt
+
+
+def _without_outer_newlines(mt: MappedText) -> MappedText:
+    """`mt` less its leading and trailing newlines."""
+    lead = len(mt.text) - len(mt.text.lstrip("\n"))
+    trail = len(mt.text) - len(mt.text.rstrip("\n"))
+    if not (lead or trail):
+        return mt
+    return _without_spans(mt, [(0, lead), (len(mt.text) - trail, len(mt.text))], len(mt.text))
+
+
+def normalise(raw: RawDocument, rules: tuple[NoiseRule, ...] | None = None) -> NormalisedDocument:
+    """Normalise one raw document (see the module docstring for the steps)."""
+    rules = load_noise_rules() if rules is None else rules
+    mt = identity_map(raw.raw_text)
+    mt = substitute(mt, re.compile(r"\ufeff"), "")
+    mt = substitute(mt, re.compile(r"\r\n?"), "\n")
+    mt = _strip_glosses(mt)
+    mt = MappedText(fold_width(mt.text), mt.raw_offsets)
+    mt, script = to_simplified(mt)
+    mt, fired = _apply_noise(mt, rules)
+    mt = _without_line_edge_spaces(mt)
+    mt = substitute(mt, _BLANK_LINES_RE, "\n")
+    mt = _without_outer_newlines(mt)
+    return NormalisedDocument(raw=raw, mapped=mt, script=script, removed=tuple(dict.fromkeys(fired)))
