@@ -53,6 +53,7 @@ def _fixture_tables() -> dict[str, list[dict[str, Any]]]:
         "encoding": "utf-8",
         "script": "zh-Hans",
         "raw_chars": 0,
+        "format": "txt",
         "title": "公式样文本测试",
         "jurisdiction": "某区",
     }

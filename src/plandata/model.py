@@ -9,6 +9,7 @@ into table rows.  Offsets named `start`/`end` index the *normalised* text;
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -35,9 +36,35 @@ ADMIN_LEVELS = ("national", "province", "municipality", "prefecture", "district"
 SCRIPTS = ("zh-Hans", "zh-Hant")
 
 
+SOURCE_FORMATS = ("txt", "html", "docx", "pdf", "doc", "wps", "odt")
+
+
+@dataclass(frozen=True)
+class SourceTable:
+    """A table as a format reader found it, already written into the text layer.
+
+    Readers write every table into the text layer as one line per row, cells
+    separated by a tab, spanning cells repeated into every row and column
+    they span, so that later stages read tables from the text alone; this
+    record keeps what the text cannot say.
+    """
+
+    start: int  # offset in `RawDocument.raw_text` of the table's first row
+    end: int  # offset just after its last row
+    header_rows: int  # how many of the first rows are header rows (0: unknown)
+    rows: tuple[tuple[str, ...], ...]  # cell texts, as written into the text layer
+    page: int | None = None  # page of the first row (PDF), from 1
+
+
 @dataclass(frozen=True)
 class RawDocument:
-    """One file of raw/ as read from disk, with its manifest row."""
+    """One file of raw/ as read from disk, with its manifest row.
+
+    For a `.txt` file `raw_text` is the decoded file; for any other format it
+    is the text layer its reader extracted (paragraphs in reading order, one
+    per line; tables as tab-separated rows), which the package keeps beside
+    the data so that raw offsets point into it.
+    """
 
     document_id: str
     source_file: str
@@ -45,6 +72,20 @@ class RawDocument:
     encoding: str
     raw_text: str
     manifest: dict[str, str] = field(default_factory=dict)
+    format: str = "txt"  # one of SOURCE_FORMATS
+    reader: str | None = None  # library and version that extracted the text layer, e.g. "lxml 5.3.0"
+    page_count: int | None = None  # pages of a paged format (PDF)
+    page_starts: tuple[int, ...] = ()  # offset in raw_text where each page starts (PDF)
+    tables: tuple[SourceTable, ...] = ()
+    # What the source itself states about the document (an HTML page's meta
+    # tags, its 索引号 block): title, issuer, issue_date (YYYY-MM-DD), source_url.
+    properties: dict[str, str] = field(default_factory=dict)
+
+    def page_at(self, offset: int) -> int | None:
+        """Page (from 1) holding raw offset `offset`; None for unpaged formats."""
+        if not self.page_starts:
+            return None
+        return bisect_right(self.page_starts, offset) or 1
 
 
 @dataclass(frozen=True)
@@ -115,6 +156,8 @@ class Measure:
     # For rows of task-decomposition tables: every cell with its column header,
     # so that extractors can read e.g. the 责任单位 column.  Empty otherwise.
     cells: tuple[TableCell, ...] = ()
+    deadline: str | None = None  # 完成时限 / 时间节点 of a task-division row, as written
+    page: int | None = None  # page of raw_start (PDF)
 
 
 @dataclass(frozen=True)
@@ -146,6 +189,7 @@ class Indicator:
     end: int
     raw_start: int
     raw_end: int
+    page: int | None = None  # page of raw_start (PDF)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from plandata.model import (  # noqa: F401  (re-exported: the codelists belong t
     NAME_EN_STATUSES,
     RELATIONS,
     SCRIPTS,
+    SOURCE_FORMATS,
 )
 
 _JSON_TYPES = {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean"}
@@ -135,6 +136,26 @@ DOCUMENTS = Table(
         Field(
             "raw_chars", "integer", f"Length in characters of the raw file read as text ({RAW_TEXT}).", True, minimum=0
         ),
+        Field("format", "string", "Format of the source file.", True, enum=SOURCE_FORMATS),
+        Field(
+            "reader",
+            "string",
+            "Library and version that extracted the text layer of a non-text source, e.g. lxml 5.3.0; empty for .txt.",
+        ),
+        Field("page_count", "integer", "Pages of a paged source (PDF); empty otherwise.", minimum=1),
+        Field(
+            "text_path",
+            "string",
+            "For a non-text source, the package path of its extracted text layer, which raw offsets index.",
+        ),
+        Field("source_url", "string", "Where the document was published, from the manifest or the page itself."),
+        Field("issuer", "string", "Issuing body as the source states it (发布机构), in Chinese."),
+        Field(
+            "issue_date",
+            "string",
+            "Date of issue as the source states it (成文日期/发布日期), YYYY-MM-DD.",
+            pattern=r"^\d{4}-\d{2}-\d{2}$",
+        ),
     ),
     ("document_id",),
 )
@@ -174,6 +195,8 @@ MEASURES = Table(
             True,
         ),
         *_raw_span("measure"),
+        Field("deadline", "string", "Deadline of a task-division row (完成时限, 时间节点) as written; empty elsewhere."),
+        Field("page", "integer", "Page of the source where the measure begins (PDF); empty otherwise.", minimum=1),
     ),
     ("measure_id",),
     (
@@ -239,6 +262,7 @@ INDICATORS = Table(
             enum=("binding", "expected"),
         ),
         *_raw_span("quote"),
+        Field("page", "integer", "Page of the source where the quote begins (PDF); empty otherwise.", minimum=1),
     ),
     ("indicator_id",),
     (

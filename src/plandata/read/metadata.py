@@ -32,6 +32,7 @@ MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
 def document_metadata(doc: NormalisedDocument, title_line: str | None) -> dict[str, object]:
     """Metadata of one document: manifest values, else inferred, else None."""
     row = doc.raw.manifest
+    stated = doc.raw.properties
     title = row.get("title") or title_line or None
     title_source = "manifest" if row.get("title") else ("text" if title_line else None)
     inferred = _infer_from_title(title or "")
@@ -49,6 +50,13 @@ def document_metadata(doc: NormalisedDocument, title_line: str | None) -> dict[s
         "plan_period_end": _year(row.get("plan_period_end")) or inferred["plan_period_end"],
         "source_notes": row.get("source_notes") or None,
         "raw_chars": len(doc.raw.raw_text),
+        "format": doc.raw.format,
+        "reader": doc.raw.reader,
+        "page_count": doc.raw.page_count,
+        "text_path": None,
+        "source_url": row.get("source_url") or stated.get("source_url") or None,
+        "issuer": row.get("issuer") or stated.get("issuer") or None,
+        "issue_date": row.get("issue_date") or stated.get("issue_date") or None,
     }
 
 
