@@ -195,7 +195,11 @@ MEASURES = Table(
             True,
         ),
         *_raw_span("measure"),
-        Field("deadline", "string", "Deadline of a task-division row (完成时限, 时间节点) as written; empty elsewhere."),
+        Field(
+            "deadline",
+            "string",
+            "Deadline of a task-division row (完成时限, 时间节点) as written; empty elsewhere.",
+        ),
         Field("page", "integer", "Page of the source where the measure begins (PDF); empty otherwise.", minimum=1),
     ),
     ("measure_id",),
