@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from plandata.model import RawDocument
+from plandata.model import NormalisedDocument, RawDocument
 from plandata.read.normalise import detect_script, normalise
 from plandata.rules.lexicon import load_noise_rules
 
@@ -45,8 +45,9 @@ def test_every_noise_rule_has_a_case() -> None:
     [
         ("北(bei)京(jing)(jing)市教委等(deng)(deng)十部(bu)门印发" * 3, "北京市教委等十部门印发" * 3),
         ("设(shè)立(lì)师(shī)德(dé)平(píng)台(tái)。" * 2, "设立师德平台。" * 2),
+        ("设( shè )立( lì )师( shī )德(dé )平( píng)台(tái)。" * 2, "设立师德平台。" * 2),
     ],
-    ids=["ascii-pinyin", "tone-marks"],
+    ids=["ascii-pinyin", "tone-marks", "space-inside-brackets"],
 )
 def test_pinyin_glosses_removed(raw: str, expected: str) -> None:
     assert normalise(_doc(raw)).text == expected
@@ -102,3 +103,34 @@ def test_mixed_page_comes_out_simplified() -> None:
     doc = normalise(_doc(raw))
     assert doc.text.endswith("加强师德师风建设。")
     assert doc.script == "zh-Hans"  # the recorded script is the document's main one
+
+
+def _raw_of(doc_text: str, doc: NormalisedDocument) -> str:
+    """The raw characters each normalised character maps to, joined."""
+    return "".join(doc.raw.raw_text[doc.mapped.raw_offsets[i]] for i in range(len(doc_text)))
+
+
+def test_html_entities_decoded_with_offsets_to_the_reference() -> None:
+    raw = "实施&quot;强师&quot;工程,&nbsp;覆盖率&gt;90%&#65292;新建&#x5B66;校。&foo;留下"
+    doc = normalise(_doc(raw))
+    assert doc.text == '实施"强师"工程,\u00a0覆盖率>90%,新建学校。&foo;留下'
+    quote = doc.text.index('"')
+    assert doc.mapped.raw_span(quote, quote + 1) == (2, 3)  # the decoded character maps to its `&`
+    start, end = doc.mapped.raw_span(doc.text.index("新建"), doc.text.index("校") + 1)
+    assert raw[start:end] == "新建&#x5B66;校"
+
+
+def test_private_use_dot_after_a_number_reads_as_a_dot() -> None:
+    raw = "一、总体要求\n1\ue010加强课程建设。\n12\uf8f0完善评价体系。\n"
+    doc = normalise(_doc(raw))
+    assert doc.text == "一、总体要求\n1.加强课程建设。\n12.完善评价体系。"
+    assert len(doc.mapped.raw_offsets) == len(doc.text) + 1
+    dot = doc.text.index(".")
+    assert doc.raw.raw_text[doc.mapped.raw_offsets[dot]] == "\ue010"
+
+
+def test_private_use_and_control_characters_dropped_with_offsets_kept() -> None:
+    raw = "推进\ue123学校\u200b建设\x07,覆\x0c盖率\u00ad达到95%。"
+    doc = normalise(_doc(raw))
+    assert doc.text == "推进学校建设,覆盖率达到95%。"
+    assert _raw_of(doc.text, doc) == doc.text  # every kept character maps to itself in the raw text

@@ -3,6 +3,10 @@
 Steps, in this order (each keeps the offset map exact):
 
 1. line endings: CRLF and CR become LF; a byte-order mark is dropped;
+   HTML character references left in text copies (`&quot;`, `&nbsp;`,
+   `&#8220;`) are decoded; a private-use character after a digit that opens
+   a line (a font's own dot: `1\ue010加强…`) becomes `.`, other private-use,
+   control and zero-width characters are dropped;
 2. pinyin glosses scraped from annotated web pages (`北(bei)京(jing)(jing)`,
    `設(shè)`) are removed, but only in documents dense with them, so a real
    parenthesis such as `(steam)` in an ordinary document is never touched;
@@ -15,6 +19,7 @@ Steps, in this order (each keeps the offset map exact):
 
 from __future__ import annotations
 
+import html
 import re
 from array import array
 from collections.abc import Callable
@@ -34,7 +39,9 @@ OPENCC_CONFIG = "t2s"
 # The pattern opens with the literal `(` (the Han character is checked behind
 # it) so that the regex engine can skip ahead to each parenthesis.
 PINYIN_LETTERS = r"[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹḿ]{1,7}"
-PINYIN_GLOSS_RE = re.compile(rf"\((?<=[\u3400-\u9fff]\()(?:{PINYIN_LETTERS})\)(?:\((?:{PINYIN_LETTERS})\))*")
+# A space may pad the letters inside the brackets (`设( shè )`).
+_GLOSS = rf"\(\s?(?:{PINYIN_LETTERS})\s?\)"
+PINYIN_GLOSS_RE = re.compile(rf"\((?<=[\u3400-\u9fff]\()\s?(?:{PINYIN_LETTERS})\s?\)(?:{_GLOSS})*")
 # Below this many glosses per 1,000 characters a document is not glossed.
 PINYIN_MIN_DENSITY = 5.0
 # Share of Han characters that t2s changes above which a text is traditional.
@@ -43,6 +50,15 @@ TRADITIONAL_MIN_SHARE = 0.03
 _WIDTH_TABLE = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 _WIDE_RE = re.compile("[\uff01-\uff5e\u3000]")
 _HAN_RUN_RE = re.compile(r"[\u3400-\u9fff]+")
+# An HTML character reference: named (`&quot;`, `&nbsp;`) or numeric (`&#8220;`, `&#x201c;`).
+_ENTITY_RE = re.compile(r"&(?:[a-zA-Z]{2,8}|#[0-9]{2,7}|#[xX][0-9a-fA-F]{2,6});")
+# A private-use character right after the number that opens a line: a font's own
+# dot glyph (`1\ue010`), read as `.` so that the numbering stays an item label.
+_PRIVATE_USE = "\ue000-\uf8ff"
+_PRIVATE_DOT_RE = re.compile(rf"^[ \t]*[0-9]{{1,3}}(?P<dot>[{_PRIVATE_USE}])", re.MULTILINE)
+# Characters no text means: private-use glyphs, C0/C1 controls (tab and line feed kept),
+# zero-width spaces and joiners, the word joiner and soft hyphen.
+_INVISIBLE_RE = re.compile(rf"[{_PRIVATE_USE}\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200d\u2060]")
 
 
 def identity_map(text: str) -> MappedText:
@@ -228,6 +244,43 @@ def _code_points(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
+def _decode_entities(mt: MappedText) -> MappedText:
+    """HTML character references decoded; each decoded character maps to the start of its reference.
+
+    A reference `html.unescape` does not know (`&foo;`) stays as written.
+    """
+    if "&" not in mt.text:
+        return mt
+    pieces: list[str] = []
+    spans: list[tuple[int, int, int]] = []
+    pos = 0
+    for m in _ENTITY_RE.finditer(mt.text):
+        decoded = html.unescape(m.group())
+        if decoded == m.group():
+            continue
+        pieces += (mt.text[pos : m.start()], decoded)
+        spans.append((m.start(), m.end(), len(decoded)))
+        pos = m.end()
+    if not spans:
+        return mt
+    pieces.append(mt.text[pos:])
+    return MappedText("".join(pieces), _remapped(mt.raw_offsets, np.array(spans, dtype=np.int64)))
+
+
+def _without_invisible(mt: MappedText) -> MappedText:
+    """Private-use dots after a line's number read as `.`; other invisible characters dropped (see steps)."""
+    if not _INVISIBLE_RE.search(mt.text):
+        return mt
+    text = mt.text
+    dots = [m.start("dot") for m in _PRIVATE_DOT_RE.finditer(text)]
+    if dots:  # same length: the offset map is unchanged
+        chars = list(text)
+        for at in dots:
+            chars[at] = "."
+        mt = MappedText("".join(chars), mt.raw_offsets)
+    return substitute(mt, _INVISIBLE_RE, "")
+
+
 def _strip_glosses(mt: MappedText) -> MappedText:
     # Every gloss opens an ASCII parenthesis: too few of them, and the costly search is not needed.
     if not mt.text or mt.text.count("(") * 1000 / len(mt.text) < PINYIN_MIN_DENSITY:
@@ -334,6 +387,8 @@ def normalise(raw: RawDocument, rules: tuple[NoiseRule, ...] | None = None) -> N
     mt = identity_map(raw.raw_text)
     mt = substitute(mt, re.compile(r"\ufeff"), "")
     mt = substitute(mt, re.compile(r"\r\n?"), "\n")
+    mt = _decode_entities(mt)
+    mt = _without_invisible(mt)
     mt = _strip_glosses(mt)
     mt = MappedText(fold_width(mt.text), mt.raw_offsets)
     mt, script = to_simplified(mt)
