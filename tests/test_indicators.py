@@ -132,9 +132,15 @@ def test_quote_is_the_clause_cut_at_joiners() -> None:
     assert [i.metric for i in found] == ["名校长", "名师", "创新团队"]
 
 
-def test_year_carries_across_a_comma_joined_run_but_not_past_the_sentence() -> None:
-    _, found = run("到2025年,新建学校10所,改扩建学校5所。完善机制,打造品牌3个。")
-    assert [(i.value, i.target_year) for i in found] == [(10, 2025), (5, 2025), (3, None)]
+def test_an_opening_year_governs_its_sentence_its_paragraph_then_its_section() -> None:
+    _, found = run("到2025年,新建学校10所,改扩建学校5所。完善机制,打造品牌3个。\n另行打造品牌4个。")
+    years = [(i.value, i.target_year, i.target_year_source) for i in found]
+    assert years == [(10, 2025, "stated"), (5, 2025, "stated"), (3, 2025, "paragraph"), (4, 2025, "section")]
+
+
+def test_a_year_further_into_a_line_governs_no_later_line() -> None:
+    _, found = run("完善机制,推进改革,深化评价,到2025年新建学校10所。\n另行打造品牌4个。")
+    assert [(i.value, i.target_year) for i in found] == [(10, 2025), (4, None)]
 
 
 def test_achievements_are_left_out_by_default() -> None:
@@ -271,3 +277,53 @@ def test_markers_are_those_of_every_rule_in_turn(piece: str, cut: int, plan_peri
     assert found[: len(years)] == years
     assert [mk.pos for mk in found[len(years) :]] == sentence_cues + clause_cues
     assert indicator_context._markers(piece, 7, plan_period_end) == years  # noqa: SLF001
+
+
+def _parsed(text: str, period: tuple[int | None, int | None] = (None, None)) -> list[Indicator]:
+    """Indicators of `text` read with its own outline, as the build reads them."""
+    from plandata.structure.parse import parse_measures
+
+    doc = document(text)
+    return extract_indicators(doc, parse_measures(doc), period[1], plan_period_start=period[0])
+
+
+def _years(found: list[Indicator]) -> list[tuple[float | None, int | None, str | None]]:
+    return [(i.value, i.target_year, i.target_year_source) for i in found]
+
+
+def test_a_goals_heading_with_a_year_lead_governs_its_items_until_the_next_section() -> None:
+    text = (
+        "一、总体目标\n(一)工作目标\n到2018年,实现以下目标:\n1.学前三年毛入园率达到95%。\n2.新建幼儿园10所。\n"
+        "(二)主要任务\n1.培训教师500名。\n"
+    )
+    assert _years(_parsed(text)) == [(95, 2018, "section"), (10, 2018, "section"), (500, None, None)]
+
+
+def test_a_year_in_the_heading_governs_its_body() -> None:
+    text = "一、2026年主要预期目标\n新增学位3000个。\n二、保障措施\n1.培训教师200名。\n"
+    assert _years(_parsed(text)) == [(3000, 2026, "section"), (200, None, None)]
+
+
+def test_a_later_year_line_takes_over_inside_one_section() -> None:
+    text = "一、发展目标\n到2023年,新建学校4所。\n培训教师100名。\n到2025年,新建学校6所。\n培训教师300名。\n"
+    years = _years(_parsed(text))
+    assert years == [(4, 2023, "stated"), (100, 2023, "section"), (6, 2025, "stated"), (300, 2025, "section")]
+
+
+def test_a_task_table_deadline_cell_gives_the_rows_year() -> None:
+    text = "序号\t重点任务\t牵头单位\t完成时限\n1\t新建学校5所,新增学位900个\t区教育局\t2027年底\n"
+    assert _years(_parsed(text)) == [(5, 2027, "deadline"), (900, 2027, "stated")]
+
+
+def test_the_plan_period_is_the_last_resort() -> None:
+    text = "一、主要任务\n1.新建学校5所。\n2.到2023年,培训教师100名。\n"
+    assert _years(_parsed(text, (2021, 2025))) == [(5, 2025, "period"), (100, 2023, "stated")]
+
+
+def test_a_year_before_the_plan_period_is_a_baseline_not_a_target_year() -> None:
+    text = "一、发展基础\n2019年,全区新建学校5所。\n2019年,工作取得成效。\n二、主要任务\n1.培训教师100名。\n"
+    # the stated past year makes an achievement (left out); the past lead year blocks the period for the rest
+    found = _parsed(text, (2021, 2025))
+    assert _years(found) == [(100, 2025, "period")]
+    text = "一、发展基础\n2019年,工作取得成效。\n全区新建学校5所。\n"
+    assert _years(_parsed(text, (2021, 2025))) == [(5, None, None)]

@@ -60,7 +60,12 @@ def _run_stages(raw: RawDocument) -> DocumentResult:
     check_content(doc)  # a file of nothing but web-page noise is bad input
     meta = document_metadata(doc, parse.find_title(doc))
     measures = parse.parse_measures(doc)
-    found = indicators.extract_indicators(doc, measures, meta["plan_period_end"])  # type: ignore[arg-type]
+    found = indicators.extract_indicators(
+        doc,
+        measures,
+        meta["plan_period_end"],  # type: ignore[arg-type]
+        plan_period_start=meta["plan_period_start"],  # type: ignore[arg-type]
+    )
     links, named = agencies.extract_task_division(doc, measures, meta["jurisdiction"])  # type: ignore[arg-type]
     warnings = [] if measures else [f"{raw.source_file}: no measures found"]
     return DocumentResult(doc, meta, measures, found, links, named, warnings)

@@ -34,6 +34,8 @@ AGENCY_TYPES = ("party_organ", "government_department", "government", "instituti
 NAME_EN_STATUSES = ("official", "secondary", "constructed")
 ADMIN_LEVELS = ("national", "province", "municipality", "prefecture", "district", "county", "township")
 SCRIPTS = ("zh-Hans", "zh-Hant")
+# How an indicator's target year was found, nearest evidence first (extract/indicators.py).
+TARGET_YEAR_SOURCES = ("stated", "deadline", "paragraph", "section", "period", "inferred")
 
 
 SOURCE_FORMATS = ("txt", "html", "docx", "pdf", "doc", "wps", "odt")

@@ -43,6 +43,9 @@ class Context:
     target_year: int | None
     target_year_source: str | None
     kind: str  # target | achievement
+    # The sentence names its year, known or not (`规划期内` with no plan period known):
+    # no year from further off replaces it.
+    marked: bool = False
 
 
 @dataclass(frozen=True)
@@ -131,14 +134,56 @@ def read_context(
         nearest = max(markers, key=lambda mk: (mk.pos, not mk.past))
         if nearest.past:
             return Context(None, None, "achievement")
-        return Context(nearest.year, nearest.source, "target")
+        return Context(nearest.year, nearest.source, "target", marked=True)
     later = [
         mk
         for mk in _markers(text[number_end:c1], number_end, plan_period_end)
         if mk.source == "stated" and mk.pos > number_end
     ]
     if later:
-        return Context(later[0].year, "stated", "target")
+        return Context(later[0].year, "stated", "target", marked=True)
     if _review_paragraph(text, s0, plan_period_end):
         return Context(None, None, "achievement")
     return Context(None, None, "target")
+
+
+# How far into a line a year may stand and still open it: after a short lead such
+# as `工作目标。` or `主要目标:` (a heading run into its first sentence).
+LEAD_YEAR_MAX_OFFSET = 12
+
+
+def year_of(piece: str, plan_period_end: int | None) -> tuple[int, str] | None:
+    """(year, source) of the first year form in `piece` (a deadline cell, a heading), if it names a year.
+
+    None when the first marker is past (an achievement cue, a period already over) or has no year.
+    """
+    markers = sorted(_markers(piece, 0, plan_period_end, "sentence"), key=lambda mk: (mk.pos, not mk.past))
+    first = markers[0] if markers else None
+    if first is None or first.past or first.year is None or first.source is None:
+        return None
+    return first.year, first.source
+
+
+def lead_year(line: str, plan_period_end: int | None) -> int | None:
+    """The year that opens `line` (`到2020年,…`, `工作目标。到2018年…`), which governs the lines after it.
+
+    A year further in, or a past marker first, opens nothing.
+    """
+    markers = sorted(_markers(line, 0, plan_period_end, "sentence"), key=lambda mk: (mk.pos, not mk.past))
+    first = markers[0] if markers else None
+    if first is None or first.past or first.year is None or first.pos > LEAD_YEAR_MAX_OFFSET:
+        return None
+    return first.year
+
+
+def paragraph_year(text: str, sentence_start: int, plan_period_end: int | None) -> int | None:
+    """The year an earlier sentence of the paragraph gave, carried to a sentence that names none.
+
+    The nearest marker decides: a past one (a review) carries no year.
+    """
+    para_start = text.rfind("\n", 0, sentence_start) + 1
+    markers = _markers(text[para_start:sentence_start], para_start, plan_period_end, "sentence")
+    if not markers:
+        return None
+    nearest = max(markers, key=lambda mk: (mk.pos, not mk.past))
+    return None if nearest.past else nearest.year

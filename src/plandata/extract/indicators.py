@@ -32,13 +32,15 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from plandata.extract.indicator_context import Context, read_context
+from plandata.extract.indicator_context import Context, lead_year, paragraph_year, read_context, year_of
 from plandata.extract.indicator_tables import IndicatorTable, TableRow, find_indicator_tables
 from plandata.extract.quantities import Quantity, find_quantities
 from plandata.extract.quantity_rules import load_units
 from plandata.model import Indicator, Measure, NormalisedDocument
+from plandata.structure.numbering import match_label
+from plandata.structure.table_blocks import header_role
 
 # Clause breaks, one character each: a comma is one unless it separates thousands
 # (1,200: a digit before it, exactly three after); so are the cell separators of a
@@ -72,6 +74,7 @@ class _Found:
     context: Context
     baseline: tuple[float | None, int | None] = (None, None)
     attribute: str | None = None
+    in_table: bool = False  # a row of an indicator table: its year comes from the table alone
 
 
 def _piece_at(text: str, breaks: re.Pattern[str], pos: int) -> tuple[int, int]:
@@ -217,6 +220,7 @@ def _from_row(row: TableRow) -> _Found:
         Context(row.target_year, source, "target"),
         (row.baseline_value, row.baseline_year),
         row.attribute,
+        True,
     )
 
 
@@ -268,19 +272,110 @@ def _indicator(doc: NormalisedDocument, n: int, measure: Measure, f: _Found) -> 
     )
 
 
+class _Years:
+    """The years that govern a quantity whose own sentence names none (see `governing`)."""
+
+    def __init__(self, text: str, measures: list[Measure], period: tuple[int | None, int | None]) -> None:
+        self.text = text
+        self.by_id = {m.measure_id: m for m in measures}
+        self.children: dict[str | None, list[Measure]] = {}
+        for m in measures:
+            self.children.setdefault(m.parent_id, []).append(m)
+        self.period_start, self.period_end = period
+
+    def governing(self, f: _Found, measure: Measure | None) -> Context:
+        """The context of `f` with the nearest governing year, in this order.
+
+        1. `deadline`: the deadline cell of its task-table row (`2024年底`);
+        2. `paragraph`: a year an earlier sentence of its paragraph gave;
+        3. `section`: a year opening a line of its measure above it, its heading
+           (`2025年…主要预期目标`), or the lead lines of an enclosing heading before
+           its first sub-heading (`(二)工作目标` / `到2018年,…`);
+        4. `period`: the end of the document's plan period (title, manifest; known at both ends), failing all.
+
+        A year before the plan period starts is a baseline, not a target year: stated in the sentence, it
+        makes the figure an achievement; governing from further off, it stops the search.
+        """
+        if f.in_table or f.context.kind != "target" or (f.context.marked and f.context.target_year is None):
+            return f.context
+        if f.context.target_year is not None:
+            past = self.period_start is not None and f.context.target_year < self.period_start
+            return Context(None, None, "achievement") if past else f.context  # a year before the plan: a baseline
+        found = self._deadline(measure) or self._paragraph(f.start) or self._section(measure, f.start)
+        if found is None and self.period_start is not None and self.period_end is not None:
+            found = (self.period_end, "period")
+        if found is None or (self.period_start is not None and found[0] < self.period_start):
+            return f.context
+        return Context(found[0], found[1], "target")
+
+    def _deadline(self, measure: Measure | None) -> tuple[int, str] | None:
+        if measure is None:
+            return None
+        cells = [c.text for c in measure.cells if header_role(c.header) == "deadline"]
+        for written in ([measure.deadline] if measure.deadline else []) + cells:
+            year = year_of(written, self.period_end)
+            if year is not None:
+                return year[0], "deadline"
+        return None
+
+    def _paragraph(self, pos: int) -> tuple[int, str] | None:
+        sentence_start = max(self.text.rfind(c, 0, pos) for c in "。!?\n") + 1
+        year = paragraph_year(self.text, sentence_start, self.period_end)
+        return None if year is None else (year, "paragraph")
+
+    def _section(self, measure: Measure | None, pos: int) -> tuple[int, str] | None:
+        line_start = self.text.rfind("\n", 0, pos) + 1
+        innermost = True
+        while measure is not None:
+            kids = self.children.get(measure.measure_id, [])
+            if innermost:  # its own lines above the quantity, less those of sub-headings closed before it
+                end, skip = line_start, [(k.start, k.end) for k in kids if k.end <= line_start]
+            else:  # an enclosing heading: its lines before its first sub-heading
+                end, skip = min([k.start for k in kids] + [line_start]), []
+            year = self._last_lead_year(measure.start, end, skip)
+            if year is not None:
+                return year, "section"
+            measure, innermost = self.by_id.get(measure.parent_id or ""), False
+        return None
+
+    def _last_lead_year(self, start: int, end: int, skip: list[tuple[int, int]]) -> int | None:
+        last = None
+        pos = start
+        while pos < end:
+            line_end = self.text.find("\n", pos, end)
+            line_end = end if line_end < 0 else line_end
+            if not any(s <= pos < e for s, e in skip):
+                line = self.text[pos:line_end]
+                label = match_label(line)
+                year = lead_year(line[label.end :] if label else line, self.period_end)
+                last = year if year is not None else last
+            pos = line_end + 1
+        return last
+
+
 def extract_indicators(
-    doc: NormalisedDocument, measures: list[Measure], plan_period_end: int | None, *, include_achievements: bool = False
+    doc: NormalisedDocument,
+    measures: list[Measure],
+    plan_period_end: int | None,
+    *,
+    include_achievements: bool = False,
+    plan_period_start: int | None = None,
 ) -> list[Indicator]:
-    """Indicators stated in the measures of one document, in reading order."""
+    """Indicators stated in the measures of one document, in reading order.
+
+    A quantity whose sentence names no year takes the year that governs it (`_Years.governing`).
+    """
     tables = find_indicator_tables(doc.text, plan_period_end)
     skip = [(t.start, t.end) for t in tables]
     found = _text_indicators(doc.text, skip, plan_period_end) + _table_indicators(tables)
     found.sort(key=lambda f: (f.start, f.end))
+    years = _Years(doc.text, measures, (plan_period_start, plan_period_end))
     indicators: list[Indicator] = []
     for f in found:
-        if f.context.kind == "achievement" and not include_achievements:
-            continue
         measure = _measure_for(measures, f.start, f.end)
-        if measure is not None:
+        if measure is None:
+            continue
+        f = replace(f, context=years.governing(f, measure))
+        if f.context.kind != "achievement" or include_achievements:
             indicators.append(_indicator(doc, len(indicators) + 1, measure, f))
     return indicators

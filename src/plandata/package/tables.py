@@ -24,6 +24,7 @@ from plandata.model import (  # noqa: F401  (re-exported: the codelists belong t
     RELATIONS,
     SCRIPTS,
     SOURCE_FORMATS,
+    TARGET_YEAR_SOURCES,
 )
 
 _JSON_TYPES = {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean"}
@@ -254,8 +255,11 @@ INDICATORS = Table(
         Field(
             "target_year_source",
             "string",
-            "stated: the sentence gives the year; inferred: from the plan period or a table column.",
-            enum=("stated", "inferred"),
+            "How the year was found. stated: the quantity's sentence gives it; deadline: the deadline cell of its "
+            "task-table row; paragraph: an earlier sentence of its paragraph; section: a line opening its section "
+            "or the section's heading; period: the document's plan period, the text giving nothing nearer; "
+            "inferred: a five-year period named in the sentence, or an indicator table's column.",
+            enum=TARGET_YEAR_SOURCES,
         ),
         Field("baseline_value", "number", "Base-year value, from an indicator table."),
         Field("baseline_year", "integer", "Base year, from an indicator table.", minimum=1949, maximum=2100),
