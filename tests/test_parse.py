@@ -62,6 +62,9 @@ EDGE_CASES = {
     "attachment",  # an attachment (附件) after the signature is under no heading of the main text
     "fullwidth_labels",  # （一） （1） １．
     "single_char_labels",  # ⒈ ⑴
+    "glued_next_item",  # 二、…管理网络3、理顺… after 1、 2、: the next label of an open list, glued
+    "bare_subheading",  # a short line alone between running text, in a document of own-line titles
+    "private_use_dot",  # 1\ue010加强…: a font's private-use dot after the number
 }
 # Every numbering style, plus the measures that have no numbering style.
 PATTERNS = {s.key for s in numbering.STYLES} | {"bullet", "paragraph", "table_row"}
@@ -314,3 +317,26 @@ def test_lines_read_one_at_a_time_are_the_split_lines(text: str) -> None:
 def test_a_title_broken_over_two_lines_is_found_without_splitting_the_rest() -> None:
     text = "北京市教育委员会关于印发\n《教师队伍建设实施方案》的通知\n一、总体要求\n" + "加强教师队伍建设。\n" * 50
     assert find_title(normalise(_raw(text))) == "北京市教育委员会关于印发《教师队伍建设实施方案》的通知"
+
+
+def _titles(text: str) -> list[tuple[str | None, str]]:
+    return [(m.label, m.title) for m in parse_measures(normalise(_raw(text)))]
+
+
+def test_a_glued_label_that_neither_opens_nor_continues_a_list_stays_in_the_title() -> None:
+    # 5、 after 一、 with no list open: the heading's words, not an item
+    found = _titles("一、推进学前教育发展5、大力扩大资源。新建幼儿园。\n")
+    assert found == [("一、", "推进学前教育发展5、大力扩大资源")]
+
+
+def test_a_short_line_is_no_heading_where_titles_share_their_labels_line() -> None:
+    text = (
+        "一、加强教师队伍建设\n全面提高教师思想政治素质和专业能力,完善教师培养培训体系,推进教师管理改革。\n"
+        "名师培育计划\n遴选一批骨干教师开展为期三年的跟岗研修,建立名师工作室,发挥示范引领作用。\n"
+    )
+    assert _titles(text) == [("一、", "加强教师队伍建设")]
+
+
+def test_article_label_is_not_a_word_beginning_with_di_tiao() -> None:
+    assert numbering.match_label("第三条 加强监管。").style_key == "article"  # type: ignore[union-attr]
+    assert numbering.match_label("第三条件不符合的不予审批。") is None

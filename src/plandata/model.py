@@ -20,6 +20,7 @@ COMPARATORS = ("eq", "gt", "gte", "lt", "lte", "approx", "range")
 MEASURE_KINDS = (
     "chapter",
     "section",
+    "article",
     "part",
     "subpart",
     "item",

@@ -1,10 +1,10 @@
 """Numbering families of Chinese plan documents: the rule table behind the outline.
 
 Every heading or item of a plan starts with a label of one numbering style:
-`第一章`, `第一节`, `一、`, `(一)`, `1.`, `(1)`, `①`, or a bullet glyph.
+`第一章`, `第一节`, `第一条`, `一、`, `(一)`, `1.`, `(1)`, `1)`, `①`, or a bullet glyph.
 `STYLES` lists them once, with the measure kind they give, a pattern for the
 label at the start of a line, an example, and the *conventional rank* used in
-Chinese official documents (GB/T 9704: 一、 > (一) > 1. > (1)).
+Chinese official documents (GB/T 9704: 一、 > (一) > 1. > (1); 第X条 of rules sit above them).
 
 The conventional rank is only a fallback.  The rank of a style inside one
 document comes from the order in which the document nests its styles (see
@@ -77,13 +77,21 @@ STYLES: tuple[NumberingStyle, ...] = (
     ),
     _style("chapter", "chapter", rf"第(?P<num>{_CN}{{1,4}}|[0-9]{{1,2}})章", 1, "第一章", "chapters of 规划 documents"),
     _style("section", "section", rf"第(?P<num>{_CN}{{1,4}}|[0-9]{{1,2}})节", 2, "第一节", "sections inside a chapter"),
-    _style("part", "part", rf"(?P<num>{_CN}{{1,4}})[、.]", 3, "一、", "top level of most plans and 意见"),
-    _style("subpart", "subpart", rf"\((?P<num>{_CN}{{1,4}})\)", 4, "(一)", "both （一） and (一) (normalised)"),
+    _style(
+        "article",
+        "article",
+        rf"第(?P<num>{_CN}{{1,4}}|[0-9]{{1,3}})条(?![件款例])",
+        3,
+        "第一条",
+        "articles of 办法, 细则 and 条例-like plans (第一条 为了…); not 条件, 条款",
+    ),
+    _style("part", "part", rf"(?P<num>{_CN}{{1,4}})[、.]", 4, "一、", "top level of most plans and 意见"),
+    _style("subpart", "subpart", rf"\((?P<num>{_CN}{{1,4}})\)", 5, "(一)", "both （一） and (一) (normalised)"),
     _style(
         "item",
         "item",
         r"(?:(?P<num>[0-9]{1,3})[.、](?![0-9])|(?P<dotted>[⒈-⒛]))",
-        5,
+        6,
         "1.",
         "1. 1、 1． (normalised) and the single characters ⒈…⒛; never a decimal such as 1.5",
     ),
@@ -91,19 +99,30 @@ STYLES: tuple[NumberingStyle, ...] = (
         "subitem",
         "subitem",
         r"(?:\((?P<num>[0-9]{1,3})\)|(?P<paren>[⑴-⒇]))",
-        6,
+        7,
         "(1)",
         "(1) （1） (normalised) and the single characters ⑴…⒇",
     ),
-    _style("point", "point", r"(?P<circled>[①-⑳])", 7, "①", "circled numbers ①…⑳"),
+    _style(
+        "halfparen",
+        "subitem",
+        r"(?P<num>[0-9]{1,2})\)(?=[\u4e00-\u9fff“《])",
+        8,
+        "1)",
+        "1) with a closing bracket only, before the item's words; a style of its own, nested as the document nests it",
+    ),
+    _style("point", "point", r"(?P<circled>[①-⑳])", 9, "①", "circled numbers ①…⑳"),
 )
 STYLES_BY_KEY = {s.key: s for s in STYLES}
-BULLET_RANK = 8  # bullets sit below every numbered style by convention
+BULLET_RANK = 10  # bullets sit below every numbered style by convention
 BULLET_PREFIX = "bullet:"  # style key of a bullet: prefix + glyph (a hyphen run counts as one glyph)
 
-# A first label (ordinal 1) glued to the end of a heading on the same line:
-# `一、明确目标任务,促进学前教育快速发展1、学前三年教育发展目标。`
-_RUN_ON_FIRST_LABEL_RE = re.compile(r"(?<=[\u4e00-\u9fff”》)])(?:1[、.](?!\d)|\(一\)|\(1\)|①)(?=[\u4e00-\u9fff“《])")
+# A label glued to the end of a heading on the same line:
+# `一、明确目标任务,促进学前教育快速发展1、学前三年教育发展目标。`; the first of its
+# list (ordinal 1), or the next one of a list already open (`…管理网络3、理顺…` after `2、`).
+_RUN_ON_LABEL_RE = re.compile(
+    rf"(?<=[\u4e00-\u9fff”》)])(?:[0-9]{{1,2}}[、.](?!\d)|\({_CN}{{1,3}}\)|\([0-9]{{1,2}}\)|[①-⑳])(?=[\u4e00-\u9fff“《])"
+)
 
 
 @dataclass(frozen=True)
@@ -187,10 +206,21 @@ def _skip_spaces(line: str, at: int) -> int:
     return at
 
 
-def run_on_label_at(text: str) -> int | None:
-    """Offset in `text` of a first label (1、 (一) (1) ①) glued after a heading title."""
-    m = _RUN_ON_FIRST_LABEL_RE.search(text)
-    return m.start() if m and m.start() >= 2 else None
+def run_on_label_at(text: str, next_ordinals: dict[str, int] | None = None) -> int | None:
+    """Offset in `text` of a label (1、 (一) (1) ①) glued after a heading title.
+
+    The label opens its list (ordinal 1) or continues one: its ordinal is the
+    one `next_ordinals` expects for its style (the last seen plus one).
+    """
+    for m in _RUN_ON_LABEL_RE.finditer(text):
+        if m.start() < 2:
+            continue
+        label = match_label(text[m.start() :])
+        if label is None:
+            continue
+        if label.ordinal == 1 or (next_ordinals or {}).get(label.style_key) == label.ordinal:
+            return m.start()
+    return None
 
 
 def conventional_rank(style_key: str) -> int:

@@ -156,7 +156,9 @@ class _Reader:
         self.found: list[_Candidate] = []
         self.boundaries: list[int] = []  # offsets where a measure's span must stop
         self.styles_seen: set[str] = set()
+        self.next_ordinals: dict[str, int] = {}  # style key: the ordinal its next label would have
         self._attachment_starts = False  # the next measure opens an attachment
+        self._own_line_titles = False  # a heading had its label alone, its title on the next line
 
     def read(self, first: int) -> None:
         """Read the lines from `first` on into `found` and `boundaries`."""
@@ -196,10 +198,23 @@ class _Reader:
         label = _numbered_label(line.text)
         if label is not None:
             return self._numbered(label, line, i)
-        title = prose.paragraph_title(line.text)
+        title = prose.paragraph_title(line.text) or self._bare_heading(i)
         if title:
             self._append(_Candidate("paragraph", None, None, None, title, line.start, line.start))
         return i + 1
+
+    def _bare_heading(self, i: int) -> str | None:
+        """A bare heading line (`prose.bare_heading`) between two lines of running text.
+
+        Only in a document that sets a heading's title on the line after its
+        label (`★` / `名师培养工程`), and under such a heading: elsewhere a short
+        line alone is a table cell, a caption or a news site's chrome.
+        """
+        if not self._own_line_titles or not 0 < i < len(self.lines) - 1:
+            return None
+        if not (prose.is_body_line(self.lines[i - 1].text) and prose.is_body_line(self.lines[i + 1].text)):
+            return None
+        return prose.bare_heading(self.lines[i].text)
 
     def _continues_outline(self, text: str) -> bool:
         label = numbering.match_label(text)
@@ -211,6 +226,7 @@ class _Reader:
             if i + 1 >= len(self.lines) or not _WORD_RE.search(title := prose.run_in_title(self.lines[i + 1].text)):
                 return i + 1
             self._add(label, title, line.start, line.start + len(label.text))
+            self._own_line_titles = True
             return i + 2
         self._numbered_text(label, rest, line.start, line.start + label.end)
         return i + 1
@@ -219,7 +235,7 @@ class _Reader:
         lead = len(rest) - len(_LEAD_RE.sub("", rest, count=1))
         rest, rest_start = rest[lead:], rest_start + lead
         title = prose.run_in_title(rest)
-        glued = numbering.run_on_label_at(title)
+        glued = numbering.run_on_label_at(title, self.next_ordinals)
         inner = numbering.match_label(title[glued:]) if glued is not None else None
         if glued is not None and inner is not None and inner.style_key != label.style_key:
             if _WORD_RE.search(title[:glued]):
@@ -231,6 +247,8 @@ class _Reader:
 
     def _add(self, label: numbering.Label, title: str, start: int, label_end: int, end: int | None = None) -> None:
         self.styles_seen.add(label.style_key)
+        if label.ordinal is not None:
+            self.next_ordinals[label.style_key] = label.ordinal + 1
         self._append(_Candidate(label.kind, label.style_key, label.text, label.ordinal, title, start, label_end, end))
 
     def _table(self, table: TableBlock) -> None:

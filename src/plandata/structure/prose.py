@@ -7,6 +7,9 @@
   (`data/prose_cues.csv`: news leads, preambles, subjects, years …).
 - A document's title line names a plan type at its end (`data/title_cues.csv`)
   and has no sentence punctuation.
+- A bare heading is a short line of words alone (`游戏教学推广计划`), read as a
+  measure only where the document sets its headings on lines of their own
+  (see `parse.py`).
 - Dates, document numbers and signatures close a document; they are no text
   of any measure.
 """
@@ -28,9 +31,12 @@ PARAGRAPH_TITLE_MAX_COMMAS = 2
 TITLE_LINE_MIN_CHARS = 5
 TITLE_LINE_MAX_CHARS = 80
 TITLE_PREFIX_MAX_CHARS = 40
+BARE_HEADING_MIN_CHARS = 4
+BARE_HEADING_MAX_CHARS = 24
 
 _RUN_IN_END_RE = re.compile(r"[。;!?]|:(?!\d)")
 _SENTENCE_END_RE = re.compile(r"[。!?]")
+_BODY_PUNCTUATION_RE = re.compile(r"[。!?,;]")
 _HAN_RE = re.compile(r"[\u4e00-\u9fff]")
 _NON_SPACE_RE = re.compile(r"\S")  # what `str.strip` keeps
 _TITLE_BREAK_RE = re.compile(r"[:;|\t]")  # none in a paragraph's title
@@ -139,3 +145,21 @@ def is_signature_line(text: str) -> bool:
     """A short line of Chinese words only, such as the issuing bodies above the date."""
     line = text.strip()
     return 0 < len(line) <= SIGNATURE_MAX_CHARS and bool(_SIGNATURE_RE.match(line))
+
+
+def bare_heading(text: str) -> str | None:
+    """A short line of words with no sentence punctuation, which may head the paragraph below it."""
+    line = text.strip()
+    if not BARE_HEADING_MIN_CHARS <= len(line) <= BARE_HEADING_MAX_CHARS or not _HAN_RE.search(line):
+        return None
+    if _TITLE_FORBIDDEN_RE.search(line) or _NOT_IN_TITLE_RE.search(line) or _TITLE_BREAK_RE.search(line):
+        return None
+    if is_closing_line(line) or prose_cue(line):  # a plan name (…计划) may head its paragraph
+        return None
+    return line
+
+
+def is_body_line(text: str) -> bool:
+    """A line of running text: longer than a heading, and holding a sentence end or a comma (cut off)."""
+    line = text.strip()
+    return len(line) > BARE_HEADING_MAX_CHARS and bool(_BODY_PUNCTUATION_RE.search(line))
