@@ -327,3 +327,14 @@ def test_a_year_before_the_plan_period_is_a_baseline_not_a_target_year() -> None
     assert _years(found) == [(100, 2025, "period")]
     text = "一、发展基础\n2019年,工作取得成效。\n全区新建学校5所。\n"
     assert _years(_parsed(text, (2021, 2025))) == [(5, None, None)]
+
+
+def test_a_dated_target_in_a_news_lead_is_the_documents_under_no_measure() -> None:
+    text = (
+        "近日,某省印发教育事业发展规划。到2030年,全省学前三年毛入园率达到97%。全省共有学校300所。\n"
+        "★\n扩大普惠资源\n新建幼儿园20所,完善普惠保障机制,扩大优质学前教育资源供给。\n"
+    )
+    found = _parsed(text)
+    assert [(i.value, i.measure_id, i.target_year) for i in found[:1]] == [(97, None, 2030)]
+    assert [i.value for i in found] == [97, 20]  # the undated count of the lead is no target
+    assert found[1].measure_id is not None

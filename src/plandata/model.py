@@ -168,7 +168,7 @@ class Indicator:
     """One quantitative target stated in a measure."""
 
     indicator_id: str
-    measure_id: str
+    measure_id: str | None  # None: a target of the document before its first measure (a news lead)
     document_id: str
     quote: str
     metric: str | None

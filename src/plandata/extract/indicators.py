@@ -25,7 +25,9 @@ indicators table is for what a plan promises.
 
 Measure: the innermost measure whose span holds the quote; failing that (an
 outline that does not cover the text) the last measure starting before it.
-Quantities before the first measure (news leads, preambles) are dropped.
+Quantities before the first measure (news leads, preambles) are dropped,
+except targets their own sentence dates: a news digest of a plan states the
+plan's targets in its lead, and they are the document's (no measure).
 """
 
 from __future__ import annotations
@@ -224,6 +226,15 @@ def _from_row(row: TableRow) -> _Found:
     )
 
 
+def _document_target(f: _Found) -> bool:
+    """A target before the first measure that its own sentence dates (`…到2025年,全省…达到98%`).
+
+    A news digest or a lead states the plan's targets there too; they are the
+    document's, under no measure.  Undated figures there (a preamble's counts) are not.
+    """
+    return not f.in_table and f.context.kind == "target" and f.context.target_year_source == "stated"
+
+
 def _measure_for(measures: list[Measure], start: int, end: int) -> Measure | None:
     holding = [m for m in measures if m.start <= start and end <= m.end]
     if holding:
@@ -239,13 +250,13 @@ def _normalised(value: float | None, unit: str | None) -> float | None:
     return value * known.multiplier
 
 
-def _indicator(doc: NormalisedDocument, n: int, measure: Measure, f: _Found) -> Indicator:
+def _indicator(doc: NormalisedDocument, n: int, measure: Measure | None, f: _Found) -> Indicator:
     known = load_units().get(f.unit or "")
     raw_start, raw_end = doc.mapped.raw_span(f.start, f.end)
     value, low, high = f.values
     return Indicator(
         f"{doc.document_id}:i{n:04d}",
-        measure.measure_id,
+        None if measure is None else measure.measure_id,
         doc.document_id,
         doc.text[f.start : f.end],
         f.metric,
@@ -373,7 +384,7 @@ def extract_indicators(
     indicators: list[Indicator] = []
     for f in found:
         measure = _measure_for(measures, f.start, f.end)
-        if measure is None:
+        if measure is None and not _document_target(f):
             continue
         f = replace(f, context=years.governing(f, measure))
         if f.context.kind != "achievement" or include_achievements:

@@ -220,7 +220,12 @@ INDICATORS = Table(
             "Stable id: document id and the indicator's place in reading order.",
             "003_e82a1150a21434f4:i0001",
         ),
-        Field("measure_id", "string", "Measure whose text states the indicator.", True),
+        Field(
+            "measure_id",
+            "string",
+            "Measure whose text states the indicator; empty for a target the document states before its first "
+            "measure (the lead of a news digest of the plan).",
+        ),
         Field("document_id", "string", "Document the indicator belongs to.", True),
         Field(
             "kind",
