@@ -134,3 +134,34 @@ def test_private_use_and_control_characters_dropped_with_offsets_kept() -> None:
     doc = normalise(_doc(raw))
     assert doc.text == "推进学校建设,覆盖率达到95%。"
     assert _raw_of(doc.text, doc) == doc.text  # every kept character maps to itself in the raw text
+
+
+def test_a_line_of_doubled_characters_is_read_once() -> None:
+    doc = normalise(_doc("某某县县教教育育发发展展规规划划\n一、总体要求\n"))
+    assert doc.text == "某县教育发展规划\n一、总体要求"
+    assert _raw_of(doc.text, doc) == doc.text
+    assert normalise(_doc("加快推进推进\n")).text == "加快推进推进"  # too short to be a doubled line
+
+
+def test_a_page_number_that_cuts_a_sentence_is_dropped_and_the_sentence_joined() -> None:
+    raw = "一、主要任务\n全面推进学前教育普及普惠发展,扩大优质学前教\n2、\n育资源供给。\n二、保障措施\n"
+    doc = normalise(_doc(raw))
+    assert doc.text == "一、主要任务\n全面推进学前教育普及普惠发展,扩大优质学前教育资源供给。\n二、保障措施"
+    assert _raw_of(doc.text, doc) == doc.text
+    for mark in ("- 3 -", "第3页", "3"):
+        assert "优质学前教育资源" in normalise(_doc(raw.replace("2、", mark))).text
+    # a label alone under a heading is no page number
+    label_alone = "一、主要任务\n1、\n加强课程建设\n"
+    assert normalise(_doc(label_alone)).text == "一、主要任务\n1、\n加强课程建设"
+
+
+def test_a_hard_wrapped_text_is_joined_back_into_its_paragraphs() -> None:
+    body = "推进教育优质均衡发展扩大优质资源覆盖面提升办学水平和育人质量加强教师队伍建设深化评价改革"
+    width = 24
+    wrapped = "\n".join(body[i : i + width] for i in range(0, len(body), width)) + "。"
+    raw = "一、主要任务\n" + "\n".join([wrapped] * 4) + "\n二、保障措施\n完善经费保障。"
+    doc = normalise(_doc(raw))
+    assert doc.text.split("\n") == ["一、主要任务", *[body + "。"] * 4, "二、保障措施", "完善经费保障。"]
+    assert _raw_of(doc.text, doc) == doc.text
+    unwrapped = "一、主要任务\n加强师德师风建设\n全面提高教师思想政治素质和专业能力。\n"
+    assert normalise(_doc(unwrapped)).text == unwrapped.strip()  # lines of many widths: no wrap

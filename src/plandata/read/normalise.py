@@ -14,7 +14,12 @@ Steps, in this order (each keeps the offset map exact):
 4. the text goes through OpenCC `t2s` (traditional becomes simplified; on
    simplified text it changes next to nothing, and mixed pages come out simplified);
 5. noise rules from `data/noise.csv` (spam, site chrome, footers) fire;
-6. spaces at line ends and blank lines go.
+6. spaces at line ends and blank lines go;
+7. layout of document-sharing copies is undone: a line of doubled characters
+   (`杭杭州州市市…`, a bold title extracted twice) is read once; a page number alone
+   on its line (`2`, `2、`, `- 2 -`, `第2页`) that cuts a sentence is dropped and the
+   sentence joined; in a text hard-wrapped at a fixed width, a full-width line
+   that ends mid-sentence is joined to the next.
 """
 
 from __future__ import annotations
@@ -50,6 +55,7 @@ TRADITIONAL_MIN_SHARE = 0.03
 _WIDTH_TABLE = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 _WIDE_RE = re.compile("[\uff01-\uff5e\u3000]")
 _HAN_RUN_RE = re.compile(r"[\u3400-\u9fff]+")
+_HAN_RE = re.compile(r"[\u3400-\u9fff]")
 # An HTML character reference: named (`&quot;`, `&nbsp;`) or numeric (`&#8220;`, `&#x201c;`).
 _ENTITY_RE = re.compile(r"&(?:[a-zA-Z]{2,8}|#[0-9]{2,7}|#[xX][0-9a-fA-F]{2,6});")
 # A private-use character right after the number that opens a line: a font's own
@@ -355,6 +361,25 @@ def _without_spans(mt: MappedText, spans: list[tuple[int, int]], cut_at: int) ->
     return MappedText("".join(pieces), offsets)
 
 
+# A page number alone on its line, as document-sharing sites insert them.
+_PAGE_MARK_RE = re.compile(
+    r"^\s*(?:[0-9]{1,3}\s*、?|-\s*[0-9]{1,3}\s*-|第\s*[0-9]{1,3}\s*页(?:\s*[,/]?\s*共\s*[0-9]{1,3}\s*页)?)\s*$"
+)
+# A line that ends mid-sentence: its last character is a Han character.
+_OPEN_END_RE = re.compile(r"[\u3400-\u9fff]$")
+_HAN_START_RE = re.compile(r"^[\u3400-\u9fff]")
+# What opens a heading or item: such a line starts anew, it continues nothing.
+_LABEL_START_RE = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.]|\(|第[一二三四五六七八九十0-9]+[章节条部篇]|[0-9]+[.、)]|[①-⑳★☆●■□◆▲])"
+)
+PAGE_CUT_MIN_CHARS = 20  # the line a page number cuts is running text, not a heading
+DOUBLED_MIN_CHARS = 8  # a line of at least this many characters, every one written twice
+# A hard-wrapped text: at least this many lines, and this share of its long lines of one width.
+WRAP_MIN_LINES = 8
+WRAP_MIN_SHARE = 0.5
+WRAP_MIN_WIDTH = 20
+WRAP_MAX_WIDTH = 60
+
 _EDGE_SPACES = " \t\u00a0"
 _BLANK_LINES_RE = re.compile(r"\n\n+")  # not \n{2,}: a literal prefix lets the engine skip ahead
 
@@ -381,6 +406,46 @@ def _without_outer_newlines(mt: MappedText) -> MappedText:
     return _without_spans(mt, [(0, lead), (len(mt.text) - trail, len(mt.text))], len(mt.text))
 
 
+def _undone_layout(mt: MappedText) -> MappedText:
+    """Step 6: doubled lines read once, page numbers that cut a sentence and hard wraps joined."""
+    lines = mt.text.split("\n")
+    starts = list(accumulate((len(line) + 1 for line in lines), initial=0))
+    drop: list[tuple[int, int]] = []
+    for k, line in enumerate(lines):
+        if len(line) >= DOUBLED_MIN_CHARS and len(line) % 2 == 0 and line[0::2] == line[1::2] and _HAN_RE.search(line):
+            drop += [(starts[k] + i, starts[k] + i + 1) for i in range(1, len(line), 2)]
+    for k in range(1, len(lines) - 1):
+        before, after = lines[k - 1].rstrip(), lines[k + 1].lstrip()
+        if (
+            _PAGE_MARK_RE.match(lines[k])
+            and len(before) >= PAGE_CUT_MIN_CHARS
+            and _OPEN_END_RE.search(before)
+            and not _LABEL_START_RE.match(before)  # a heading above a table's serial number cell
+            and _HAN_START_RE.match(after)
+        ):
+            drop.append((starts[k] - 1, starts[k + 1]))  # the marker with the line ends around it
+    width = _wrap_width(lines)
+    if width is not None:
+        for k in range(len(lines) - 1):
+            line, after = lines[k], lines[k + 1]
+            if abs(len(line) - width) <= 1 and _OPEN_END_RE.search(line) and after and not _LABEL_START_RE.match(after):
+                drop.append((starts[k + 1] - 1, starts[k + 1]))  # the wrap's line end
+    return _without_spans(mt, drop, len(mt.text)) if drop else mt
+
+
+def _wrap_width(lines: list[str]) -> int | None:
+    """The width a text is hard-wrapped at, if most of its long lines share one (±1)."""
+    long = [len(line) for line in lines if len(line) >= WRAP_MIN_WIDTH]
+    if len(long) < WRAP_MIN_LINES:
+        return None
+    counts: dict[int, int] = {}
+    for n in long:
+        counts[n] = counts.get(n, 0) + 1
+    width = max(counts, key=lambda n: (counts.get(n - 1, 0) + counts[n] + counts.get(n + 1, 0), n))
+    share = (counts.get(width - 1, 0) + counts[width] + counts.get(width + 1, 0)) / len(long)
+    return width if share >= WRAP_MIN_SHARE and width <= WRAP_MAX_WIDTH else None
+
+
 def normalise(raw: RawDocument, rules: tuple[NoiseRule, ...] | None = None) -> NormalisedDocument:
     """Normalise one raw document (see the module docstring for the steps)."""
     rules = load_noise_rules() if rules is None else rules
@@ -396,4 +461,5 @@ def normalise(raw: RawDocument, rules: tuple[NoiseRule, ...] | None = None) -> N
     mt = _without_line_edge_spaces(mt)
     mt = substitute(mt, _BLANK_LINES_RE, "\n")
     mt = _without_outer_newlines(mt)
+    mt = _undone_layout(mt)
     return NormalisedDocument(raw=raw, mapped=mt, script=script, removed=tuple(dict.fromkeys(fired)))
