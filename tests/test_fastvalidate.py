@@ -214,3 +214,17 @@ def test_cli_validates_fast_by_default_and_fully_on_request(faulty: Path, capsys
     assert "[primary-key] measures, row 4: primary-key" in capsys.readouterr().out
     assert main(["validate", "--full", str(faulty)]) == 1
     assert "[frictionless] measures, row 4:" in capsys.readouterr().out
+
+
+def test_cli_validate_wrong_path_is_a_usage_error(faulty: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    from plandata.cli import main
+
+    assert main(["validate", str(tmp_path / "missing")]) == 2
+    captured = capsys.readouterr()
+    assert "no datapackage.json here" in captured.err and captured.out == ""
+    other = tmp_path / "x.json"
+    other.write_text("{}", encoding="utf-8")
+    assert main(["validate", str(other)]) == 2
+    assert "not a package descriptor" in capsys.readouterr().err
+    # The descriptor itself is accepted and validates its folder.
+    assert main(["validate", str(faulty / "datapackage.json")]) == 1

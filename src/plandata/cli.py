@@ -17,7 +17,7 @@ import traceback
 from pathlib import Path
 
 from plandata import __version__
-from plandata.errors import BUG_HINT, EXIT_CODES, PlandataError
+from plandata.errors import BUG_HINT, EXIT_CODES, InputError, PlandataError
 
 
 class CommandParser(argparse.ArgumentParser):
@@ -71,7 +71,14 @@ def _validate(args: argparse.Namespace) -> int:
     from plandata.check.validate import validate_package
 
     path = Path(args.path)
-    report = validate_package(path.parent if path.name == "datapackage.json" else path, full=args.full)
+    # A wrong path is a usage error (exit 2), not a package that fails its schemas (exit 1).
+    if path.is_file():
+        if path.name != "datapackage.json":
+            raise InputError(f"{path}: not a package descriptor; give the package folder or its datapackage.json")
+        path = path.parent
+    elif not (path / "datapackage.json").is_file():
+        raise InputError(f"{path}: no datapackage.json here; give the folder `plandata build` wrote")
+    report = validate_package(path, full=args.full)
     print("\n".join(report.lines()))
     return 0 if report.valid else 1
 
