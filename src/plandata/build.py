@@ -59,7 +59,8 @@ def _run_stages(raw: RawDocument) -> DocumentResult:
     doc = normalise(raw)
     check_content(doc)  # a file of nothing but web-page noise is bad input
     meta = document_metadata(doc, parse.find_title(doc))
-    measures = parse.parse_measures(doc)
+    table_warnings: list[str] = []
+    measures = parse.parse_measures(doc, table_warnings)
     found = indicators.extract_indicators(
         doc,
         measures,
@@ -67,7 +68,7 @@ def _run_stages(raw: RawDocument) -> DocumentResult:
         plan_period_start=meta["plan_period_start"],  # type: ignore[arg-type]
     )
     links, named = agencies.extract_task_division(doc, measures, meta["jurisdiction"])  # type: ignore[arg-type]
-    warnings = [] if measures else [f"{raw.source_file}: no measures found"]
+    warnings = table_warnings + ([] if measures else [f"{raw.source_file}: no measures found"])
     return DocumentResult(doc, meta, measures, found, links, named, warnings)
 
 

@@ -41,6 +41,7 @@ MAX_NAME_CHARS = 30
 OTHER_FIELD_RE = re.compile(r"[\u4e00-\u9fff]{2,8}\s*:")
 _HAN_RE = re.compile(r"[\u4e00-\u9fff]")
 _PAREN_OR_LINE_END_RE = re.compile(r"[()\n]")
+_HEADER_ROLE_RE = re.compile(r"[((]([\u4e00-\u9fff]{1,4})[))]$")
 # Last character of a unit's name, for blocks without a label: (A牵头,B配合).
 UNIT_END_RE = re.compile(r"[委局办部厅院校会组室处心位门府构团区县镇乡所站馆社司队]$")
 
@@ -83,10 +84,20 @@ class Vocabulary:
         return re.compile(rf"(?:\((?P<p>{words})\)|(?P<w>{words}))$")
 
     def header_relation(self, header: str) -> str | None:
-        """Relation of a table column from its header: the longest label it contains."""
+        """Relation of a table column from its header: the longest label it contains.
+
+        A role word in brackets closing the header (`责任单位(配合)`, as the
+        table reader qualifies a plain column beside a lead column) says it.
+        """
         header = re.sub(r"\s+", "", header)
-        found = [label for label in self.labels if label in header]
+        if (m := _HEADER_ROLE_RE.search(header)) and m.group(1) in self.roles and self.labels_in(header):
+            return self.roles[m.group(1)]
+        found = self.labels_in(header)
         return self.labels[max(found, key=len)] if found else None
+
+    def labels_in(self, header: str) -> list[str]:
+        """The labels a header (white space removed) contains."""
+        return [label for label in self.labels if label in header]
 
 
 @lru_cache(maxsize=8)

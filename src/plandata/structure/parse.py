@@ -55,6 +55,8 @@ class _Candidate:
     end: int | None = None  # fixed end (table rows, headings glued to their first item)
     cells: tuple[TableCell, ...] = field(default_factory=tuple)
     reset: bool = False  # an attachment starts before this measure
+    text: str | None = None  # a table row's text: its cells, not the separators between them
+    deadline: str | None = None  # a table row's 完成时限 cell
 
 
 def split_lines(text: str) -> list[Line]:
@@ -159,6 +161,7 @@ class _Reader:
         self.next_ordinals: dict[str, int] = {}  # style key: the ordinal its next label would have
         self._attachment_starts = False  # the next measure opens an attachment
         self._own_line_titles = False  # a heading had its label alone, its title on the next line
+        self.problems: list[tuple[int, str]] = []  # (line index, what is wrong with a table there)
 
     def read(self, first: int) -> None:
         """Read the lines from `first` on into `found` and `boundaries`."""
@@ -252,11 +255,19 @@ class _Reader:
         self._append(_Candidate(label.kind, label.style_key, label.text, label.ordinal, title, start, label_end, end))
 
     def _table(self, table: TableBlock) -> None:
+        self.problems += table.problems
         if table.kind != "task":
             return  # indicator tables: no measures, their lines stay in the enclosing text
         self.boundaries.append(self.lines[table.first_line].start)
-        for cells in table.rows:
-            candidate = _table_row(cells, table)
+        items = [(cells[0].start, cells) for cells in table.rows if cells]
+        items += [(self.lines[i].start, i) for i in table.headings]
+        for _, item in sorted(items, key=lambda pair: pair[0]):
+            if isinstance(item, int):  # a category row: a heading of the outline
+                label = _numbered_label(self.lines[item].text)
+                if label is not None:
+                    self._numbered(label, self.lines[item], item)
+                continue
+            candidate = _table_row(item, table)
             if candidate is not None:
                 self._append(candidate)
 
@@ -271,11 +282,15 @@ def _table_row(cells: tuple[TableCell, ...], table: TableBlock) -> _Candidate | 
     title = prose.run_in_title(task.text[task_label.end :] if task_label else task.text)
     if not _WORD_RE.search(title):
         return None
-    start, end = cells[0].start, cells[-1].end
+    start, end = min(c.start for c in cells), max(c.end for c in cells)
     label = serial.text if serial else None
     label_end = serial.end if serial else start
     ordinal = serial_value(serial.text) if serial else None
-    return _Candidate("table_row", None, label, ordinal, title, start, label_end, end, cells)
+    text = "\t".join(c.text for c in cells if c is not serial and c.text)
+    deadline = next((c.text for c in cells if roles.get(c.header) == "deadline" and c.text), None)
+    return _Candidate(
+        "table_row", None, label, ordinal, title, start, label_end, end, cells, text=text, deadline=deadline
+    )
 
 
 def _without_lone_paragraphs(found: list[_Candidate]) -> list[_Candidate]:
@@ -321,12 +336,18 @@ def _parents(found: list[_Candidate]) -> list[int | None]:
     return parents
 
 
-def parse_measures(doc: NormalisedDocument) -> list[Measure]:
-    """Measures of one document in reading order (see the module docstring)."""
+def parse_measures(doc: NormalisedDocument, warnings: list[str] | None = None) -> list[Measure]:
+    """Measures of one document in reading order (see the module docstring).
+
+    Problems met in its tables (a short row, a header with nothing under it)
+    are added to `warnings`, naming the file and the line.
+    """
     text, document_id, raw_span = doc.text, doc.document_id, doc.mapped.raw_span
     lines = split_lines(text)
     reader = _Reader(lines)
     reader.read(_body_start(lines))
+    if warnings is not None:
+        warnings += [_table_warning(doc, lines[i].start, what) for i, what in reader.problems]
     found = _without_lone_paragraphs(reader.found)
     ends = _span_ends(found, reader.boundaries, len(text), text)
     parents = _parents(found)
@@ -350,12 +371,13 @@ def parse_measures(doc: NormalisedDocument) -> list[Measure]:
                 ordinal=ordinal,
                 sequence=i + 1,
                 title=c.title,
-                text=text[c.label_end : end].strip(_CELL_EDGE),
+                text=c.text if c.text is not None else text[c.label_end : end].strip(_CELL_EDGE),
                 start=c.start,
                 end=end,
                 raw_start=raw_start,
                 raw_end=raw_end,
                 cells=c.cells,
+                deadline=c.deadline,
             )
         )
     return measures
@@ -363,3 +385,10 @@ def parse_measures(doc: NormalisedDocument) -> list[Measure]:
 
 def _measure_id(document_id: str, sequence: int) -> str:
     return f"{document_id}:m{sequence:04d}"
+
+
+def _table_warning(doc: NormalisedDocument, offset: int, what: str) -> str:
+    """`file, line N: what`, the line counted in the raw file."""
+    raw_start, _ = doc.mapped.raw_span(offset, offset)
+    line = doc.raw.raw_text.count("\n", 0, raw_start) + 1
+    return f"{doc.raw.source_file}, line {line}: {what}"

@@ -22,6 +22,7 @@ from functools import lru_cache
 from plandata.model import TableCell
 from plandata.rules.lexicon import read_table
 from plandata.rules.rule_regex import FirstMatch, longest_whole_match
+from plandata.structure import numbering
 from plandata.structure.numbering import chinese_numeral
 
 TASK_ROLES = ("task",)
@@ -35,6 +36,16 @@ MAX_UNKNOWN_HEADERS = 1
 _SEPARATOR_RE = re.compile(r"[|\t]")
 _RULE_ROW_RE = re.compile(r"^[|\s:\-—]+$")  # a Markdown rule row such as |---|---|
 _SENTENCE_END_RE = re.compile(r"[。;!?]")
+_TRAILING_PIPE_RE = re.compile(r"\s*\|\s*$")
+# One cell per paragraph: this many blank lines in a row (or a line of spaces) are an empty cell.
+EMPTY_CELL_BLANK_RUN = 3
+MAX_CELL_LINES = 20  # lines a cell closed by `|` may run over
+# Cells read ahead to tell a category row inside a table from a heading after it.
+CATEGORY_LOOKAHEAD = 8
+CATEGORY_STYLES = ("part", "subpart")  # numbering of category rows (一、发展水平, (一)…)
+YEAR_MIN, YEAR_MAX = 1900, 2100  # a cell holding a year is no 序号
+# A plain responsibility column beside a lead column names the supporting units.
+SUPPORT_QUALIFIER = "(配合)"
 
 
 @dataclass(frozen=True)
@@ -69,6 +80,8 @@ class TableBlock:
     headers: tuple[str, ...]
     roles: tuple[str, ...]
     rows: tuple[tuple[TableCell, ...], ...]
+    headings: tuple[int, ...] = ()  # lines of category rows (`一、…`) between the rows: outline headings
+    problems: tuple[tuple[int, str], ...] = ()  # (line index, what is wrong) for a warning
 
 
 @lru_cache(maxsize=1)
@@ -123,7 +136,7 @@ def find_table(lines: list[Line], at: int, is_heading: Callable[[str], bool]) ->
     `is_heading` tells whether a line continues the document's outline; it
     ends a flattened indicator table, whose rows have no fixed width.
     """
-    if _SEPARATOR_RE.search(lines[at].text):
+    if _SEPARATOR_RE.search(lines[at].text) and not is_pipe_ended(lines[at].text):
         return _separated_table(lines, at)
     return _flattened_table(lines, at, is_heading)
 
@@ -150,7 +163,7 @@ def _separated_table(lines: list[Line], at: int) -> TableBlock | None:
     # one unknown column in a row of known headers (备注 spelt otherwise, 具体要求 …) is still a header row
     if kind is None or roles.count("") * 2 > len(roles) or roles.count("") > MAX_UNKNOWN_HEADERS:
         return None
-    names = tuple(c.text for c in header)
+    names = _column_names(tuple(c.text for c in header), roles)
     rows = []
     end = at + 1
     while end < len(lines) and _SEPARATOR_RE.search(lines[end].text):
@@ -167,33 +180,157 @@ def _separated_table(lines: list[Line], at: int) -> TableBlock | None:
     return TableBlock(kind, at, end, names, roles, tuple(rows))
 
 
-def _flattened_header(lines: list[Line], at: int) -> tuple[list[Line], tuple[str, ...]]:
-    header: list[Line] = []
+@dataclass(frozen=True)
+class _Layout:
+    """How a flattened table writes its cells: one per line, per paragraph, or each closed by ` |`."""
+
+    spaced: bool  # a blank line between cells (one cell per paragraph)
+    piped: bool  # every cell ends with `|` (`序号 |` / `重点任务 |`)
+
+
+@dataclass(frozen=True)
+class FlatCell:
+    """One cell of a flattened table: its text, span and lines (`line` to `next_line`, exclusive)."""
+
+    text: str
+    start: int
+    end: int
+    line: int
+    next_line: int
+
+
+def is_pipe_ended(text: str) -> bool:
+    """A line that is one cell closed by a `|`, the only separator it holds."""
+    return "\t" not in text and text.count("|") == 1 and text.rstrip().endswith("|") and len(text.strip()) > 1
+
+
+def _blank(text: str) -> bool:
+    return not text.strip()
+
+
+def next_cell(lines: list[Line], i: int, layout: _Layout) -> FlatCell | None:
+    """The cell at line `i` or after the blank lines there; None at the end of the text.
+
+    One cell per paragraph: a blank line separates, a line of spaces or three
+    blank lines in a row are an empty cell.  One cell per line: a blank line is
+    an empty cell.  Cells closed by `|` may run over several lines.
+    """
+    n = len(lines)
+    if layout.spaced or layout.piped:
+        run, spaces = i, False
+        while i < n and _blank(lines[i].text):
+            spaces = spaces or bool(lines[i].text)
+            i += 1
+        if layout.spaced and not layout.piped and i > run and (spaces or i - run >= EMPTY_CELL_BLANK_RUN):
+            return FlatCell("", lines[run].start, lines[run].start, run, i)
+    if i >= n:
+        return None
+    first = i
+    if layout.piped:
+        while i < n - 1 and i - first < MAX_CELL_LINES and not lines[i].text.rstrip().endswith("|"):
+            i += 1
+        if not lines[i].text.rstrip().endswith("|"):
+            i = first  # no closing `|`: the line alone
+    parts = [ln.text for ln in lines[first : i + 1]]
+    parts[-1] = _TRAILING_PIPE_RE.sub("", parts[-1]) if layout.piped else parts[-1]
+    lead = len(parts[0]) - len(parts[0].lstrip())
+    start = lines[first].start + lead
+    end = lines[i].start + len(parts[-1].rstrip()) if parts[-1].strip() else start
+    text = "".join(p.strip() for p in parts)
+    return FlatCell(text, start, max(end, start), first, i + 1)
+
+
+def _layout_at(lines: list[Line], at: int) -> _Layout:
+    piped = is_pipe_ended(lines[at].text)
+    spaced = (
+        at + 2 < len(lines) and _blank(lines[at + 1].text) and header_role(_cell_text(lines[at + 2].text)) is not None
+    )
+    return _Layout(spaced, piped)
+
+
+def _cell_text(text: str) -> str:
+    return _TRAILING_PIPE_RE.sub("", text) if is_pipe_ended(text) else text
+
+
+def _flattened_header(lines: list[Line], at: int, layout: _Layout) -> tuple[list[FlatCell], tuple[str, ...], int]:
+    header: list[FlatCell] = []
     roles: list[str] = []
-    while at + len(header) < len(lines):
-        line = lines[at + len(header)]
-        role = header_role(line.text)
+    i = at
+    while (cell := next_cell(lines, i, layout)) is not None and cell.text:
+        role = header_role(cell.text)
         if role is None:
             break
-        header.append(line)
+        header.append(cell)
         roles.append(role)
-    return header, tuple(roles)
+        i = cell.next_line
+    return header, tuple(roles), i
 
 
 def _flattened_table(lines: list[Line], at: int, is_heading: Callable[[str], bool]) -> TableBlock | None:
-    header, roles = _flattened_header(lines, at)
+    layout = _layout_at(lines, at)
+    header, roles, first = _flattened_header(lines, at, layout)
     kind = table_kind(roles)
     if kind is None or len(header) < 2:
         return None
-    names = tuple(h.text.strip() for h in header)
-    first = at + len(header)
+    names = _column_names(tuple(h.text for h in header), roles)
     if kind == "indicator":
-        end = first
-        while end < len(lines) and _is_indicator_cell(lines[end].text, is_heading):
-            end += 1
+        end = _indicator_end(lines, first, layout, is_heading)
         return TableBlock(kind, at, end, names, roles, ())
-    rows, end = _flattened_task_rows(lines, first, names, roles, is_heading)
-    return TableBlock(kind, at, end, names, roles, tuple(rows))
+    if "serial" in roles:
+        rows, headings, end, problems = _serial_rows(lines, first, names, roles, layout)
+    else:
+        rows, end = _flattened_task_rows(lines, first, names, layout, is_heading)
+        headings, problems = (), ()
+    if not rows:
+        problems = (*problems, (at, "a task table header with no rows under it"))
+    return TableBlock(kind, at, end, names, roles, tuple(rows), tuple(headings), tuple(problems))
+
+
+def _column_names(names: tuple[str, ...], roles: tuple[str, ...]) -> tuple[str, ...]:
+    """The headers as written; beside a lead column and no support column, a plain one is qualified `(配合)`."""
+    if "lead" not in roles or "support" in roles:
+        return names
+    return tuple(f"{n}{SUPPORT_QUALIFIER}" if r == "agency" else n for n, r in zip(names, roles, strict=True))
+
+
+def _indicator_end(lines: list[Line], i: int, layout: _Layout, is_heading: Callable[[str], bool]) -> int:
+    """First line after a flattened indicator table: cells run on while short, category rows included."""
+    end = i
+    while (cell := next_cell(lines, i, layout)) is not None:
+        if not _is_indicator_cell(cell.text, lambda _: False):
+            break
+        if is_heading(cell.text) and not category_continues([ln.text for ln in lines], cell.next_line):
+            break
+        i = end = cell.next_line
+    return end
+
+
+def category_continues(texts: list[str], i: int, limit: int = CATEGORY_LOOKAHEAD) -> bool:
+    """Whether the lines from `i` continue an indicator table after a category row (`一、发展水平`).
+
+    They do when, before any sentence, a short cell that is no heading of
+    the same style comes first and a number comes within `limit` cells.
+    """
+    seen = 0
+    for text in texts[i:]:
+        text = _cell_text(text).strip()
+        if not text:
+            continue
+        if not _is_indicator_cell(text, lambda _: False):
+            return False
+        if seen == 0 and _is_category_heading(text):
+            return False
+        if re.search(r"\d", text) and seen > 0:
+            return True
+        seen += 1
+        if seen > limit:
+            return False
+    return False
+
+
+def _is_category_heading(text: str) -> bool:
+    label = numbering.match_label(text)
+    return label is not None and label.kind != "bullet" and label.style_key in CATEGORY_STYLES
 
 
 def _is_indicator_cell(text: str, is_heading: Callable[[str], bool]) -> bool:
@@ -209,22 +346,108 @@ def serial_value(text: str) -> int | None:
 
 
 def _flattened_task_rows(
-    lines: list[Line], at: int, names: tuple[str, ...], roles: tuple[str, ...], is_heading: Callable[[str], bool]
+    lines: list[Line], at: int, names: tuple[str, ...], layout: _Layout, is_heading: Callable[[str], bool]
 ) -> tuple[list[tuple[TableCell, ...]], int]:
-    """Rows of k lines each; with a 序号 column each row must open with the next number."""
-    width = len(names)
-    serial_col = roles.index("serial") if "serial" in roles else None
+    """Rows of as many cells as the header has, up to a heading (a table without a 序号 column)."""
     rows: list[tuple[TableCell, ...]] = []
-    expected: int | None = None
-    while at + width <= len(lines):
-        chunk = lines[at : at + width]
-        if serial_col is not None:
-            number = serial_value(chunk[serial_col].text)
-            if number is None or (expected is not None and number != expected):
-                break
-            expected = number + 1
-        elif any(is_heading(line.text) for line in chunk):
+    while True:
+        chunk: list[FlatCell] = []
+        i = at
+        while len(chunk) < len(names) and (cell := next_cell(lines, i, layout)) is not None:
+            chunk.append(cell)
+            i = cell.next_line
+        if len(chunk) < len(names) or any(is_heading(c.text) for c in chunk):
             break
-        rows.append(tuple(TableCell(n, ln.text, ln.start, ln.end) for n, ln in zip(names, chunk, strict=True)))
-        at += width
+        rows.append(tuple(TableCell(n, c.text, c.start, c.end) for n, c in zip(names, chunk, strict=True)))
+        at = i
     return rows, at
+
+
+def _serial_rows(
+    lines: list[Line], at: int, names: tuple[str, ...], roles: tuple[str, ...], layout: _Layout
+) -> tuple[list[tuple[TableCell, ...]], list[int], int, list[tuple[int, str]]]:
+    """Rows that each open with a rising 序号, category rows (`一、…`) between them, to the table's end.
+
+    A row takes the cells after its number up to the next number, category
+    row or header repeat (a page break), at most as many as the header has;
+    a short row keeps what it has and is reported.  Returns the rows, the
+    lines of the category rows, the line after the table and the problems.
+    """
+    width = len(names)
+    serial_col = roles.index("serial")
+    rows: list[tuple[TableCell, ...]] = []
+    headings: list[int] = []
+    problems: list[tuple[int, str]] = []
+    last: int | None = None
+    end = at
+    i = at
+    while (cell := next_cell(lines, i, layout)) is not None:
+        if not cell.text:
+            i = cell.next_line
+            continue
+        if (repeat := _header_repeat(lines, cell, names, layout)) is not None:
+            i = end = repeat
+            continue
+        number = serial_value(cell.text)
+        if number is not None and (last is None or number > last):
+            row, i = _serial_row(lines, cell, number, width, layout)
+            if len(row) != width:
+                problems.append((cell.line, f"a task table row has {len(row)} of {width} cells"))
+            cells = [c for c in row]
+            if serial_col:  # the number is not the first column: put it back in its place
+                cells.insert(serial_col, cells.pop(0))
+            rows.append(tuple(TableCell(n, c.text, c.start, c.end) for n, c in zip(names, cells, strict=False)))
+            last, end = number, i
+            continue
+        if _is_category_heading(cell.text) and _serial_follows(lines, cell.next_line, layout, last):
+            headings.append(cell.line)
+            i = end = cell.next_line
+            continue
+        break
+    return rows, headings, end, problems
+
+
+def _serial_row(
+    lines: list[Line], first: FlatCell, number: int, width: int, layout: _Layout
+) -> tuple[list[FlatCell], int]:
+    row = [first]
+    i = first.next_line
+    while len(row) < width and (cell := next_cell(lines, i, layout)) is not None:
+        if len(row) >= 2 and _opens_next_row(lines, cell, number, layout):
+            break
+        row.append(cell)
+        i = cell.next_line
+    return row, i
+
+
+def _opens_next_row(lines: list[Line], cell: FlatCell, number: int, layout: _Layout) -> bool:
+    following = serial_value(cell.text)
+    if following is not None and following > number and not YEAR_MIN <= following <= YEAR_MAX:
+        return True
+    return _is_category_heading(cell.text) and _serial_follows(lines, cell.next_line, layout, number)
+
+
+def _serial_follows(lines: list[Line], i: int, layout: _Layout, last: int | None) -> bool:
+    """Whether, past further category rows, the next cell is a rising 序号."""
+    for _ in range(CATEGORY_LOOKAHEAD):
+        cell = next_cell(lines, i, layout)
+        if cell is None:
+            return False
+        if cell.text and not _is_category_heading(cell.text):
+            number = serial_value(cell.text)
+            return number is not None and (last is None or number > last)
+        i = cell.next_line
+    return False
+
+
+def _header_repeat(lines: list[Line], cell: FlatCell, names: tuple[str, ...], layout: _Layout) -> int | None:
+    """The line after a header run repeated (on a new page) starting at `cell`, None when there is none."""
+    if cell.text != names[0]:
+        return None
+    i = cell.next_line
+    for name in (n.removesuffix(SUPPORT_QUALIFIER) for n in names[1:]):
+        nxt = next_cell(lines, i, layout)
+        if nxt is None or "".join(nxt.text.split()) != "".join(name.split()) and not name.startswith(nxt.text):
+            return None
+        i = nxt.next_line
+    return i
