@@ -29,6 +29,8 @@ from functools import lru_cache
 from plandata.extract.numbers import NUMERAL_RE, parse_numeral
 from plandata.extract.quantity_rules import comparator_words, load_units
 from plandata.rules.rule_regex import first_chars
+from plandata.structure.numbering import match_label
+from plandata.structure.table_blocks import category_continues
 
 ATTRIBUTES = {"约束性": "binding", "预期性": "expected"}
 # Header cells, by column type; each must match a whole cell.
@@ -50,10 +52,17 @@ _CELL_SPLIT_RE = re.compile(r"\t+|\s*\|\s*|\s{2,}")
 _CELL_SPLIT_CHAR_RE = re.compile(r"[\s|]")  # every cell separator holds one of these
 _CELL_CONTENT_RE = re.compile(r"[^\s|]")  # and no cell separator holds one of these
 MAX_CELL_CHARS = 40
+_INNER_SPACE_RE = re.compile(r"\S\s+\S")
+HEADER_SEARCH_LINES = 24  # lines a header run may take (one cell per paragraph: a blank line between cells)
+# What a value cell may hold besides its number and comparator word: a unit (`年`, `万人`).
+MAX_VALUE_EXTRA_CHARS = 3
+_VALUE_MARKS_RE = re.compile(r"[\d.,%‰〔〕\[\]()【】—–\-~至到\s]")
 # A note, or a heading of the outline (一、 (一) 第一章), ends a table.
 _TABLE_END_RE = re.compile(
     r"^(?:注|备注|说明|资料来源)[::]?|^[一二三四五六七八九十]+、|^\(?[一二三四五六七八九十]+\)|^第[一二三四五六七八九十]+[章节]"
 )
+_NOTE_RE = re.compile(r"^(?:注|备注|说明|资料来源)[::]?")
+CATEGORY_LOOKAHEAD = 8  # lines read ahead to tell a category row from a heading after the table
 _EMPTY_VALUE_RE = re.compile(r"[—–\-/]*|无")
 _SUB_ROW_RE = re.compile(r"^其中[::]?\s*")
 _UNIT_IN_METRIC_RE = re.compile(r"\s*[((](?:单位[::])?(?P<unit>[^()()]{1,6})[))]\s*$")
@@ -102,7 +111,13 @@ def _lines(text: str) -> list[tuple[int, str]]:
 
 
 def _cells(start: int, line: str, index: int) -> list[Cell]:
-    """Cells of one line (a single cell when it has no separator), with document offsets."""
+    """Cells of one line (a single cell when it has no separator), with document offsets.
+
+    A header cell spaced out to fill its column (`指  标`) is one cell.
+    """
+    if (squeezed := _spaced_header(line)) is not None:
+        lead = len(line) - len(line.lstrip())
+        return [Cell(squeezed, start + lead, start + len(line.rstrip()), index)]
     cells, pos = [], 0
     for sep in [*_CELL_SPLIT_RE.finditer(line), None]:
         end = sep.start() if sep else len(line)
@@ -114,8 +129,18 @@ def _cells(start: int, line: str, index: int) -> list[Cell]:
     return cells
 
 
+def _spaced_header(line: str) -> str | None:
+    """`指标` for a line `指  标`: a header cell without its inner spaces; None for any other line."""
+    if "|" in line or "\t" in line or len(line) > MAX_CELL_CHARS or not _INNER_SPACE_RE.search(line.strip()):
+        return None
+    squeezed = "".join(line.split())
+    return squeezed if header_type(squeezed) is not None else None
+
+
 def _first_cell(line: str) -> str:
     """Text of the first cell of a line (that of `_cells(…)[0]`), "" when it has none."""
+    if (squeezed := _spaced_header(line)) is not None:
+        return squeezed
     if not _CELL_SPLIT_CHAR_RE.search(line):
         return line.strip()
     pos = 0
@@ -242,14 +267,25 @@ def _find_header(cells: list[Cell]) -> list[Cell] | None:
 
 
 def _is_text(cell: Cell) -> bool:
-    """A cell that can only be a metric or category name."""
-    _, value, low, high, _ = parse_value(cell.text)
+    """A cell that can only be a metric or category name (`1.学前教育毛入园率(%)`, `一、发展水平`)."""
     return (
-        (value, low, high) == (None, None, None)
+        not _is_value(cell.text)
         and not _EMPTY_VALUE_RE.fullmatch(cell.text)
         and cell.text not in ATTRIBUTES
         and cell.text not in load_units()
     )
+
+
+def _is_value(text: str) -> bool:
+    """A cell holding a number, with at most a comparator word and a unit besides (`12.3年以上`, `≥98`)."""
+    _, value, low, high, word = parse_value(text)
+    if (value, low, high) == (None, None, None):
+        return False
+    rest = text.replace(word, "", 1) if word else text
+    for w in comparator_words("between"):
+        rest = rest.replace(w.word, "")
+    rest = NUMERAL_RE.sub("", _VALUE_MARKS_RE.sub("", rest))
+    return len(rest) <= MAX_VALUE_EXTRA_CHARS
 
 
 def _row_groups(body: list[Cell], columns: _Columns, delimited: bool) -> list[list[Cell]]:
@@ -277,11 +313,120 @@ def _row_groups(body: list[Cell], columns: _Columns, delimited: bool) -> list[li
     return rows
 
 
-def _read_row(group: list[Cell], columns: _Columns, plan_period_end: int | None) -> TableRow | None:
+def _read_rows(group: list[Cell], columns: _Columns, plan_period_end: int | None) -> list[TableRow]:
+    """The indicator rows of one group of cells (a table row with its `其中:` sub-rows).
+
+    The group is cut into segments, each a run of text cells (categories, a
+    metric, `其中:` sub-metrics) and the value cells after it.  A segment whose
+    sub-metrics come before all its values holds their cells column by column
+    (`其中:小学` / `初中` / base, base / target, target); any other is one row,
+    aligned from the right on the header's columns.  An attribute written once
+    after the last segment applies to all of them.
+    """
+    value_kinds = [k for k in columns.kinds if k != "attribute"]
+    segments = _segments(group)
+    shared: Cell | None = None
+    if columns.kinds[-1:] == ("attribute",) and segments and segments[-1][1][-1:]:
+        last = segments[-1][1][-1]
+        if last.text in ATTRIBUTES and sum(c.text in ATTRIBUTES for _, vals in segments for c in vals) == 1:
+            shared = last
+            segments[-1] = (segments[-1][0], segments[-1][1][:-1])
+    rows: list[TableRow] = []
+    parent: _Metric | None = None
+    for texts, values in segments:
+        metrics = [_Metric.of(c) for c in texts]
+        subs = [k for k, m in enumerate(metrics) if m.sub]
+        if subs and subs[0] > 0 and len(values) > len(value_kinds):
+            rows += _column_major(metrics[subs[0] - 1], metrics[subs[0] :], values, shared, columns, plan_period_end)
+            continue
+        cells = [*texts[-1:], *values, *([shared] if shared else [])]
+        metric = metrics[-1] if metrics else None
+        if metric is not None and not metric.sub:
+            parent = metric
+        elif metric is not None and parent is not None and not metric.name:
+            metric = parent
+        row = _read_row(cells, metric, columns, plan_period_end) if metric else None
+        rows += [row] if row else []
+    return rows
+
+
+def _segments(group: list[Cell]) -> list[tuple[list[Cell], list[Cell]]]:
+    segments: list[tuple[list[Cell], list[Cell]]] = []
+    for cell in group:
+        if _is_text(cell):
+            if not segments or segments[-1][1]:
+                segments.append(([], []))
+            segments[-1][0].append(cell)
+        else:
+            if not segments:
+                segments.append(([], []))
+            segments[-1][1].append(cell)
+    # a bare `其中:` cell marks the metric after it
+    for texts, _ in segments:
+        for k in range(len(texts) - 2, -1, -1):
+            if _SUB_ROW_RE.sub("", texts[k].text) == "" and _SUB_ROW_RE.match(texts[k].text):
+                bare, nxt = texts[k], texts[k + 1]
+                texts[k : k + 2] = [Cell(f"{bare.text}{nxt.text}", bare.start, nxt.end, nxt.line)]
+    return segments
+
+
+@dataclass(frozen=True)
+class _Metric:
+    """A metric cell read: its name without numbering, `其中:` and unit, and the unit it names."""
+
+    cell: Cell
+    name: str
+    unit: str | None
+    sub: bool
+
+    @classmethod
+    def of(cls, cell: Cell) -> _Metric:
+        text = cell.text
+        sub = bool(_SUB_ROW_RE.match(text))
+        text = _SUB_ROW_RE.sub("", text)
+        label = match_label(text)
+        if label is not None and label.kind != "bullet" and text[label.end :].strip():
+            text = text[label.end :]
+        unit = None
+        if in_metric := _UNIT_IN_METRIC_RE.search(text):
+            text, unit = text[: in_metric.start()], in_metric.group("unit")
+        return cls(cell, text.strip(), unit, sub)
+
+
+def _column_major(
+    parent: _Metric,
+    subs: list[_Metric],
+    values: list[Cell],
+    shared: Cell | None,
+    columns: _Columns,
+    plan_period_end: int | None,
+) -> list[TableRow]:
+    """Rows of a parent metric and its sub-metrics whose value cells come column by column."""
+    width = len([k for k in columns.kinds if k != "attribute"])
+    count = len(values) // width
+    if len(values) % width or count not in (len(subs), len(subs) + 1):
+        return []
+    metrics = subs if count == len(subs) else [parent, *subs]
+    rows = []
+    for r, metric in enumerate(metrics):
+        own = [values[c * count + r] for c in range(width)]
+        if count == len(subs):  # the parent has no values: the sub-metric qualifies it (`其中:小学`)
+            name = f"{parent.name}({metric.name})" if metric.name else parent.name
+            metric = _Metric(parent.cell, name, metric.unit or parent.unit, True)
+        elif metric is not parent:
+            metric = _Metric(metric.cell, metric.name, metric.unit or parent.unit, True)
+        row = _read_row([metric.cell, *own, *([shared] if shared else [])], metric, columns, plan_period_end)
+        rows += [row] if row else []
+    return rows
+
+
+def _read_row(
+    group: list[Cell], metric: _Metric, columns: _Columns, plan_period_end: int | None
+) -> TableRow | None:
     """One row, aligned from the right on the header's columns; None when it has no target value."""
     if len(group) < columns.width:
         return None
-    metric_cell, values = group[-columns.width], group[-columns.width + 1 :]
+    values = group[-columns.width + 1 :]
     unit = attribute = target = base = None
     for kind, role, year, cell in zip(columns.kinds, columns.roles, columns.years, values, strict=True):
         if kind == "unit":
@@ -294,15 +439,12 @@ def _read_row(group: list[Cell], columns: _Columns, plan_period_end: int | None)
             base = (parse_value(cell.text)[1], year)
     if target is None or target[0][1:4] == (None, None, None):
         return None
-    metric = _SUB_ROW_RE.sub("", metric_cell.text)
-    if in_metric := _UNIT_IN_METRIC_RE.search(metric):
-        metric, unit = metric[: in_metric.start()], unit or in_metric.group("unit")
-    unit = unit or ("%" if target[2].endswith("%") else None)
+    unit = unit or metric.unit or ("%" if target[2].endswith("%") else None)
     base_value, base_year = base if base and base[0] is not None else (None, None)
     return TableRow(
-        metric_cell.start,
-        group[-1].end,
-        metric.strip(),
+        metric.cell.start,
+        max(c.end for c in values),
+        metric.name,
         unit,
         target[0],
         target[1] or plan_period_end,
@@ -312,8 +454,17 @@ def _read_row(group: list[Cell], columns: _Columns, plan_period_end: int | None)
     )
 
 
-def _ends_table(line: str, cells: list[Cell]) -> bool:
-    return "。" in line or bool(_TABLE_END_RE.match(line.strip())) or any(len(c.text) > MAX_CELL_CHARS for c in cells)
+def _ends_table(lines: list[tuple[int, str]], line_no: int, cells: list[Cell]) -> bool:
+    """A sentence, a note, a long cell or a heading end a table; a category row (`一、发展水平`) does not."""
+    line = lines[line_no][1]
+    if "。" in line or any(len(c.text) > MAX_CELL_CHARS for c in cells):
+        return True
+    if not _TABLE_END_RE.match(line.strip()):
+        return False
+    if _NOTE_RE.match(line.strip()):
+        return True
+    ahead = [text for _, text in lines[line_no + 1 : line_no + 1 + 2 * CATEGORY_LOOKAHEAD + 2]]
+    return not category_continues(ahead, 0)
 
 
 def find_indicator_tables(text: str, plan_period_end: int | None) -> list[IndicatorTable]:
@@ -335,7 +486,8 @@ def _table_at(
     line = lines[index][1]
     if not _may_start_header(line) or header_type(_first_cell(line)) is None:  # most lines: no more is read
         return None, index + 1
-    header = _find_header([c for i in range(index, min(len(lines), index + 12)) for c in _cells(*lines[i], i)])
+    ahead = range(index, min(len(lines), index + HEADER_SEARCH_LINES))
+    header = _find_header([c for i in ahead for c in _cells(*lines[i], i)])
     if header is None:
         return None, index + 1
     columns = _Columns.of(header)
@@ -344,11 +496,11 @@ def _table_at(
     line_no = header[-1].line + 1
     while line_no < len(lines):
         line_cells = _cells(*lines[line_no], line_no)
-        if _ends_table(lines[line_no][1], line_cells):
+        if _ends_table(lines, line_no, line_cells):
             break
         body.extend(line_cells)
         line_no += 1
-    rows = [r for g in _row_groups(body, columns, delimited) if (r := _read_row(g, columns, plan_period_end))]
+    rows = [r for g in _row_groups(body, columns, delimited) for r in _read_rows(g, columns, plan_period_end)]
     if not rows:
         return None, index + 1
     return IndicatorTable(header[0].start, body[-1].end, tuple(rows)), line_no
