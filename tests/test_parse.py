@@ -56,6 +56,8 @@ EDGE_CASES = {
     "task_table_flat",  # the same table one cell per line
     "indicator_table_pipe",  # 主要指标 rows are no measures
     "indicator_table_flat",
+    "task_table_categories",  # 一、 category rows between rising 序号 of a flattened task table
+    "task_table_pipe_ended",  # every cell a line closed by ` |`, a column naming people
     "bullet_own_line",  # ★ on a line of its own
     "bullet_run_in",  # --- before a run-in title
     "label_alone",  # a label alone on its line, the title on the next
@@ -340,3 +342,16 @@ def test_a_short_line_is_no_heading_where_titles_share_their_labels_line() -> No
 def test_article_label_is_not_a_word_beginning_with_di_tiao() -> None:
     assert numbering.match_label("第三条 加强监管。").style_key == "article"  # type: ignore[union-attr]
     assert numbering.match_label("第三条件不符合的不予审批。") is None
+
+
+def test_task_table_rows_take_their_deadline_and_text_without_borders() -> None:
+    rows = [m for m in _parsed("task_table_pipe_ended") if m.kind == "table_row"]
+    assert [(r.label, r.deadline) for r in rows] == [("5", "2024年底"), ("6", None)]
+    assert all("|" not in r.text for r in rows)
+
+
+def test_table_problems_are_warnings_naming_the_file_and_line() -> None:
+    warnings: list[str] = []
+    text = "一、总体要求\n序号\t重点任务\t牵头单位\n1\t新建学校\t区教委\t区财政局\n"
+    parse_measures(normalise(_raw(text, "ragged")), warnings)
+    assert warnings == ["ragged.txt, line 3: a table row has 4 cells, its header 3"]

@@ -105,3 +105,74 @@ def test_header_roles_are_those_of_every_rule_in_turn(cell: str, times: int) -> 
         squeezed = re.sub(r"\s+", "", text)
         expected = next((r.role for r in header_rules() if r.regex.match(squeezed)), None)
         assert header_role(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("cell", "role"),
+    [("重点工作任务", "task"), ("目标与任务", "task"), ("目标任务", "task"), ("分 管 县领导", "person")],
+)
+def test_task_header_variants(cell: str, role: str) -> None:
+    assert header_role(cell) == role
+
+
+def test_flattened_table_of_cells_closed_by_a_pipe() -> None:
+    text = "序号 |\n工作任务 |\n分管领导 |\n牵头单位 |\n责任单位 |\n7 |\n建设教师发展中心。 |\n王 某 |\n区教委 |\n各街道 |\n正文"
+    table = find_table(split_lines(text), 0, _never_heading)
+    assert table is not None and table.kind == "task" and table.end_line == 10
+    (row,) = table.rows
+    assert [(c.header, c.text) for c in row] == [
+        ("序号", "7"),
+        ("工作任务", "建设教师发展中心。"),
+        ("分管领导", "王 某"),
+        ("牵头单位", "区教委"),
+        ("责任单位(配合)", "各街道"),  # beside a lead column, a plain one names the supporting units
+    ]
+    assert all(text[c.start : c.end] == c.text for c in row)
+
+
+def test_flattened_task_table_with_category_rows_and_rising_serials() -> None:
+    text = "序号\n重点任务\n牵头单位\n一、扩大供给\n2\n新建学校。\n区教委\n二、深化改革\n三、提升质量\n9\n推进轮岗。\n区人社局\n12\n培训教师。"
+    lines = split_lines(text)
+    table = find_table(lines, 0, _never_heading)
+    assert table is not None and table.end_line == len(lines)
+    assert [r[0].text for r in table.rows] == ["2", "9", "12"]
+    assert [lines[i].text for i in table.headings] == ["一、扩大供给", "二、深化改革", "三、提升质量"]
+    assert len(table.rows[-1]) == 2  # the short last row is kept, and reported
+    assert table.problems == ((12, "a task table row has 2 of 3 cells"),)  # the line of its 序号
+
+
+def test_flattened_task_table_ends_at_a_heading_that_no_row_follows() -> None:
+    text = "序号\n重点任务\n牵头单位\n1\n新建学校。\n区教委\n二、保障措施\n加强组织领导,落实责任。"
+    table = find_table(split_lines(text), 0, _never_heading)
+    assert table is not None and table.end_line == 6 and table.headings == ()
+
+
+def test_flattened_task_table_skips_a_repeated_header() -> None:
+    text = "序号\n重点任务\n责任单位\n1\n新建学校。\n区教委\n序号\n重点任务\n责任单位\n2\n推进轮岗。\n区人社局\n"
+    table = find_table(split_lines(text), 0, _never_heading)
+    assert table is not None and [r[0].text for r in table.rows] == ["1", "2"]
+
+
+def test_a_header_with_no_body_is_reported() -> None:
+    table = find_table(split_lines("序号\n重点任务\n牵头单位\n二、保障措施\n加强领导。"), 0, _never_heading)
+    assert table is not None and table.rows == () and table.problems[0][0] == 0
+    piped = find_table(split_lines("序号|重点任务|牵头单位\n正文"), 0, _never_heading)
+    assert piped is not None and piped.problems == ((0, "a table header with no rows under it"),)
+
+
+def test_a_row_with_extra_cells_is_kept_and_reported() -> None:
+    table = find_table(split_lines("序号\t重点任务\t牵头单位\n1\t新建学校\t区教委\t区财政局"), 0, _never_heading)
+    assert table is not None and len(table.rows) == 1
+    assert table.problems == ((1, "a table row has 4 cells, its header 3"),)
+
+
+def test_flattened_indicator_table_keeps_category_rows_of_a_seen_style() -> None:
+    lines = split_lines("指标\n2020年\n2025年\n一、普及水平\n毛入园率(%)\n90\n95\n二、主要任务\n(一)扩大供给\n统筹推进。")
+    table = find_table(lines, 0, lambda t: t[:2] in ("一、", "二、"))
+    assert table is not None and table.end_line == 7
+
+
+def test_long_flattened_task_table() -> None:
+    body = "".join(f"{i}\n推进第{i}项建设。\n区教委\n" for i in range(1, 10001))
+    table = find_table(split_lines("序号\n重点任务\n牵头单位\n" + body), 0, _never_heading)
+    assert table is not None and len(table.rows) == 10000 and table.problems == ()

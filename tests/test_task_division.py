@@ -34,3 +34,17 @@ def test_matching_paren_stops_at_the_line_end() -> None:
     text = "(牵头单位:市教委(市委教育工作领导小组办公室))后(未完\n)"
     assert _matching_paren(text, 0) == text.index("后") - 1
     assert _matching_paren(text, text.index("(未")) is None
+
+
+def test_a_header_qualified_by_a_role_word_takes_that_role() -> None:
+    from plandata.extract.task_division import load_vocabulary, read_cell
+
+    vocab = load_vocabulary()
+    assert vocab.header_relation("责任单位(配合)") == "support"
+    assert vocab.header_relation("责任单位") == "assigned"
+    assert vocab.header_relation("分 管 县领导") is None
+    assert vocab.header_relation("(配合)") is None  # a role word alone names no column of units
+    assert [(u.name, u.relation) for u in read_cell("区财政局、各街道", 0, "责任单位(配合)")] == [
+        ("区财政局", "support"),
+        ("各街道", "support"),
+    ]

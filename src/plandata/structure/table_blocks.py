@@ -165,10 +165,13 @@ def _separated_table(lines: list[Line], at: int) -> TableBlock | None:
         return None
     names = _column_names(tuple(c.text for c in header), roles)
     rows = []
+    problems: list[tuple[int, str]] = []
     end = at + 1
     while end < len(lines) and _SEPARATOR_RE.search(lines[end].text):
         if not _RULE_ROW_RE.match(lines[end].text):
             cells = _split_cells(lines[end])
+            if len(cells) > len(names):
+                problems.append((end, f"a table row has {len(cells)} cells, its header {len(names)}"))
             # a short row lost its leading merged cells: align it to the right
             offset = max(len(names) - len(cells), 0)
             named = tuple(
@@ -177,7 +180,9 @@ def _separated_table(lines: list[Line], at: int) -> TableBlock | None:
             )
             rows.append(named)
         end += 1
-    return TableBlock(kind, at, end, names, roles, tuple(rows))
+    if not rows:
+        problems.append((at, "a table header with no rows under it"))
+    return TableBlock(kind, at, end, names, roles, tuple(rows), problems=tuple(problems))
 
 
 @dataclass(frozen=True)
@@ -275,14 +280,15 @@ def _flattened_table(lines: list[Line], at: int, is_heading: Callable[[str], boo
     names = _column_names(tuple(h.text for h in header), roles)
     if kind == "indicator":
         end = _indicator_end(lines, first, layout, is_heading)
-        return TableBlock(kind, at, end, names, roles, ())
+        problems = () if end > first else ((at, "an indicator table header with no rows under it"),)
+        return TableBlock(kind, at, end, names, roles, (), problems=problems)
     if "serial" in roles:
         rows, headings, end, problems = _serial_rows(lines, first, names, roles, layout)
     else:
         rows, end = _flattened_task_rows(lines, first, names, layout, is_heading)
-        headings, problems = (), ()
+        headings, problems = [], []
     if not rows:
-        problems = (*problems, (at, "a task table header with no rows under it"))
+        problems.append((at, "a task table header with no rows under it"))
     return TableBlock(kind, at, end, names, roles, tuple(rows), tuple(headings), tuple(problems))
 
 
@@ -299,7 +305,8 @@ def _indicator_end(lines: list[Line], i: int, layout: _Layout, is_heading: Calla
     while (cell := next_cell(lines, i, layout)) is not None:
         if not _is_indicator_cell(cell.text, lambda _: False):
             break
-        if is_heading(cell.text) and not category_continues([ln.text for ln in lines], cell.next_line):
+        ahead = [ln.text for ln in lines[cell.next_line : cell.next_line + 2 * CATEGORY_LOOKAHEAD + 2]]
+        if is_heading(cell.text) and not category_continues(ahead, 0):
             break
         i = end = cell.next_line
     return end
@@ -340,7 +347,7 @@ def _is_indicator_cell(text: str, is_heading: Callable[[str], bool]) -> bool:
 def serial_value(text: str) -> int | None:
     """The number a 序号 cell holds (`3`, `三`), None when it holds none."""
     text = text.strip().rstrip(".、")
-    if re.fullmatch(r"[0-9]{1,4}", text):
+    if re.fullmatch(r"[0-9]{1,5}", text):
         return int(text)
     return chinese_numeral(text) if text else None
 
