@@ -116,7 +116,8 @@ def test_task_header_variants(cell: str, role: str) -> None:
 
 
 def test_flattened_table_of_cells_closed_by_a_pipe() -> None:
-    text = "序号 |\n工作任务 |\n分管领导 |\n牵头单位 |\n责任单位 |\n7 |\n建设教师发展中心。 |\n王 某 |\n区教委 |\n各街道 |\n正文"
+    header = "序号 |\n工作任务 |\n分管领导 |\n牵头单位 |\n责任单位 |\n"
+    text = header + "7 |\n建设教师发展中心。 |\n王 某 |\n区教委 |\n各街道 |\n正文"
     table = find_table(split_lines(text), 0, _never_heading)
     assert table is not None and table.kind == "task" and table.end_line == 10
     (row,) = table.rows
@@ -131,7 +132,10 @@ def test_flattened_table_of_cells_closed_by_a_pipe() -> None:
 
 
 def test_flattened_task_table_with_category_rows_and_rising_serials() -> None:
-    text = "序号\n重点任务\n牵头单位\n一、扩大供给\n2\n新建学校。\n区教委\n二、深化改革\n三、提升质量\n9\n推进轮岗。\n区人社局\n12\n培训教师。"
+    text = (
+        "序号\n重点任务\n牵头单位\n一、扩大供给\n2\n新建学校。\n区教委\n"
+        "二、深化改革\n三、提升质量\n9\n推进轮岗。\n区人社局\n12\n培训教师。"
+    )
     lines = split_lines(text)
     table = find_table(lines, 0, _never_heading)
     assert table is not None and table.end_line == len(lines)
@@ -167,7 +171,8 @@ def test_a_row_with_extra_cells_is_kept_and_reported() -> None:
 
 
 def test_flattened_indicator_table_keeps_category_rows_of_a_seen_style() -> None:
-    lines = split_lines("指标\n2020年\n2025年\n一、普及水平\n毛入园率(%)\n90\n95\n二、主要任务\n(一)扩大供给\n统筹推进。")
+    text = "指标\n2020年\n2025年\n一、普及水平\n毛入园率(%)\n90\n95\n二、主要任务\n(一)扩大供给\n统筹推进。"
+    lines = split_lines(text)
     table = find_table(lines, 0, lambda t: t[:2] in ("一、", "二、"))
     assert table is not None and table.end_line == 7
 
