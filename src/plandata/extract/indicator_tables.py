@@ -3,7 +3,8 @@
 A table is a header run of cells followed by body cells, in either layout:
 
 - delimited: one row per line, cells split by a tab, `|` or two spaces;
-- flattened (as scraped pages often give it): one cell per line.
+- flattened (as scraped pages often give it): one cell per line (blank lines
+  between cells, a trailing ` |` and a header cell spaced out, `指  标`, are read).
 
 The header must name a metric column (`指标`, `指标名称` …) and at least one
 year or target column (`2020年`, `2025年目标值`, `目标值`); it may also have
@@ -16,8 +17,12 @@ Body rows are aligned from the right, so a category cell that spans several
 rows (and so is written only once) does no harm: with an attribute column a
 flattened row ends at its `约束性`/`预期性` cell, without one after as many
 cells as the header has columns after the metric.  `其中:` sub-rows are rows
-of their own; their metric drops the `其中:`.  The table ends at a sentence
-(a line with 。), a heading, a note (`注:`) or a line too long to be a cell.
+of their own; their metric drops the `其中:`; when their cells come column by
+column (`…比例` / `其中:小学` / `初中` / base, base / target, target), they are
+read so (see `_read_rows`).  Numbering before a metric (`1.`) is dropped.
+The table ends at a sentence (a line with 。), a note (`注:`), a line too
+long to be a cell, or a heading that no table row follows: a heading followed
+by a metric and numbers is a category row (`一、发展水平`).
 """
 
 from __future__ import annotations
@@ -420,9 +425,7 @@ def _column_major(
     return rows
 
 
-def _read_row(
-    group: list[Cell], metric: _Metric, columns: _Columns, plan_period_end: int | None
-) -> TableRow | None:
+def _read_row(group: list[Cell], metric: _Metric, columns: _Columns, plan_period_end: int | None) -> TableRow | None:
     """One row, aligned from the right on the header's columns; None when it has no target value."""
     if len(group) < columns.width:
         return None

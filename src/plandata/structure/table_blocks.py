@@ -1,15 +1,24 @@
 """Tables flattened into plan text: task-decomposition tables and indicator tables.
 
-Scraped plans carry their tables either as one row per line with `|` (or tab)
-between cells, or flattened to one cell per line.  A table is recognised by
-its header row, every cell of which must be a known column header from
-`data/table_headers.csv`:
+Scraped plans carry their tables either as one row per line with `|` (or tab,
+as the format readers write them) between cells, or flattened: one cell per
+line, per paragraph, or per line closed by ` |`.  A table is recognised by
+its header run, every cell of which must be a known column header from
+`data/table_headers.csv` (white space inside a cell ignored: `分 管 县领导`):
 
 - a *task* table has a task column and a responsibility column
-  (序号 | 重点任务 | 牵头单位 | 配合单位 …); each row becomes a measure;
+  (序号 | 重点任务 | 牵头单位 | 配合单位 …); each row becomes a measure.  Flattened
+  with a 序号 column, a row opens at each rising number (gaps allowed) and
+  takes the cells up to the next one; category rows (`一、…`) between rows are
+  headings of the outline; a header repeated on a new page is skipped; a row
+  with cells missing is kept and reported.  Beside a lead column and no
+  support column, a plain responsibility column is named `责任单位(配合)`;
 - an *indicator* table has an indicator column and a base-year, target-year,
-  year or attribute column (主要指标 tables); its lines are left to the
-  indicators stage and never become measures.
+  year or attribute column (主要指标 tables); its lines, category rows
+  included, are left to the indicators stage and never become measures.
+
+Problems (a ragged row, a header with no rows) are kept in `TableBlock.problems`
+for the build's warnings.
 """
 
 from __future__ import annotations
