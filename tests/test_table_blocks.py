@@ -181,3 +181,26 @@ def test_long_flattened_task_table() -> None:
     body = "".join(f"{i}\n推进第{i}项建设。\n区教委\n" for i in range(1, 10001))
     table = find_table(split_lines("序号\n重点任务\n牵头单位\n" + body), 0, _never_heading)
     assert table is not None and len(table.rows) == 10000 and table.problems == ()
+
+
+def test_space_aligned_task_table() -> None:
+    text = (
+        "序号  重点任务          牵头单位    配合单位\n"
+        "1     新建学校。        区教委      区财政局\n"
+        "2     推进轮岗。        区人社局    区教委\n正文。"
+    )
+    table = find_table(split_lines(text), 0, _never_heading)
+    assert table is not None and table.kind == "task" and table.end_line == 3
+    assert [(c.header, c.text) for c in table.rows[1]] == [
+        ("序号", "2"),
+        ("重点任务", "推进轮岗。"),
+        ("牵头单位", "区人社局"),
+        ("配合单位", "区教委"),
+    ]
+    assert all(text[c.start : c.end] == c.text for row in table.rows for c in row)
+
+
+def test_a_spaced_out_header_cell_is_no_space_aligned_row() -> None:
+    lines = split_lines("指  标\n2020年\n2025年\n毛入园率(%)\n90\n95\n二、主要任务")
+    table = find_table(lines, 0, lambda t: t.startswith("二、"))
+    assert table is not None and table.kind == "indicator" and table.end_line == 6

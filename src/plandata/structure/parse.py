@@ -29,7 +29,7 @@ from itertools import islice
 from plandata.model import Measure, NormalisedDocument, TableCell
 from plandata.structure import numbering, prose
 from plandata.structure.outline import Outline
-from plandata.structure.table_blocks import Line, TableBlock, find_table, header_role, serial_value
+from plandata.structure.table_blocks import Line, TableBlock, find_table, may_open_table, serial_value
 
 _CELL_EDGE = " \t\n|"  # what may separate a label from its text: spaces, a cell border
 _LEAD_RE = re.compile(r"^[\s|]+")
@@ -193,7 +193,7 @@ class _Reader:
             self._attachment_starts = True
             return i + 1
         # a line with a cell separator may be a header row whatever its first cell says
-        if "|" in line.text or "\t" in line.text or header_role(line.text):
+        if may_open_table(line.text):
             table = find_table(self.lines, i, self._continues_outline)
             if table is not None:
                 self._table(table)

@@ -46,6 +46,7 @@ _SEPARATOR_RE = re.compile(r"[|\t]")
 _RULE_ROW_RE = re.compile(r"^[|\s:\-—]+$")  # a Markdown rule row such as |---|---|
 _SENTENCE_END_RE = re.compile(r"[。;!?]")
 _TRAILING_PIPE_RE = re.compile(r"\s*\|\s*$")
+_SPACES_RE = re.compile(r"[ \u3000]{2,}")  # two or more spaces between the cells of a space-aligned row
 # One cell per paragraph: this many blank lines in a row (or a line of spaces) are an empty cell.
 EMPTY_CELL_BLANK_RUN = 3
 MAX_CELL_LINES = 20  # lines a cell closed by `|` may run over
@@ -146,27 +147,48 @@ def find_table(lines: list[Line], at: int, is_heading: Callable[[str], bool]) ->
     ends a flattened indicator table, whose rows have no fixed width.
     """
     if _SEPARATOR_RE.search(lines[at].text) and not is_pipe_ended(lines[at].text):
-        return _separated_table(lines, at)
+        return _separated_table(lines, at, _SEPARATOR_RE)
+    if _SPACES_RE.search(lines[at].text.strip()):  # columns aligned with spaces, as PDF text comes out
+        table = _separated_table(lines, at, _SPACES_RE)
+        if table is not None:
+            return table
     return _flattened_table(lines, at, is_heading)
 
 
-def _split_cells(line: Line) -> list[TableCell]:
-    cells, pos = [], 0
+def may_open_table(text: str) -> bool:
+    """Whether a line may be a table's header: it has a cell separator, or its first cell is a header."""
+    if "|" in text or "\t" in text:
+        return True
+    if header_role(text) is not None:
+        return True
+    stripped = text.strip()
+    return _SPACES_RE.search(stripped) is not None and header_role(_SPACES_RE.split(stripped, 1)[0]) is not None
+
+
+def _split_cells(line: Line, separator: re.Pattern[str] = _SEPARATOR_RE) -> list[TableCell]:
     text = line.text
     inner_start = 1 if text.startswith("|") else 0
     inner_end = len(text) - 1 if text.endswith("|") and len(text) > 1 else len(text)
+    if separator is _SPACES_RE:  # spaces at the line's edges separate nothing
+        inner_start = len(text) - len(text.lstrip())
+        inner_end = len(text.rstrip())
+    cells = []
     pos = inner_start
-    for part in _SEPARATOR_RE.split(text[inner_start:inner_end]):
+    for sep in [*separator.finditer(text, inner_start, inner_end), None]:
+        stop = sep.start() if sep else inner_end
+        part = text[pos:stop]
         lead = len(part) - len(part.lstrip())
         value = part.strip()
         start = line.start + pos + lead
         cells.append(TableCell("", value, start, start + len(value)))
-        pos += len(part) + 1
+        pos = sep.end() if sep else inner_end
     return cells
 
 
-def _separated_table(lines: list[Line], at: int) -> TableBlock | None:
-    header = _split_cells(lines[at])
+def _separated_table(lines: list[Line], at: int, separator: re.Pattern[str]) -> TableBlock | None:
+    header = _split_cells(lines[at], separator)
+    if len(header) < 2:
+        return None
     roles = tuple(header_role(c.text) or "" for c in header)
     kind = table_kind(roles)
     # one unknown column in a row of known headers (备注 spelt otherwise, 具体要求 …) is still a header row
@@ -176,9 +198,9 @@ def _separated_table(lines: list[Line], at: int) -> TableBlock | None:
     rows = []
     problems: list[tuple[int, str]] = []
     end = at + 1
-    while end < len(lines) and _SEPARATOR_RE.search(lines[end].text):
+    while end < len(lines) and separator.search(lines[end].text.strip()):
         if not _RULE_ROW_RE.match(lines[end].text):
-            cells = _split_cells(lines[end])
+            cells = _split_cells(lines[end], separator)
             if len(cells) > len(names):
                 problems.append((end, f"a table row has {len(cells)} cells, its header {len(names)}"))
             # a short row lost its leading merged cells: align it to the right
