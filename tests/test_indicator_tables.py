@@ -141,3 +141,23 @@ def test_lines_skipped_by_their_first_character_have_no_header_first_cell(line: 
         assert header_type(_first_cell(line)) is None
     first = _first_cell(line)
     assert not first or first[0] == next(c for c in line if not c.isspace() and c != "|")
+
+
+def _one_measure_indicators(text: str) -> list[Indicator]:
+    doc = normalise(RawDocument("t", "t.txt", "0" * 64, "utf-8", text))
+    end = len(doc.text)
+    measure = Measure("t:m0001", "t", None, 1, "part", None, 1, 1, "x", doc.text, 0, end, *doc.mapped.raw_span(0, end))
+    return extract_indicators(doc, [measure], 2025)
+
+
+def test_another_data_table_is_not_mined_for_targets() -> None:
+    table = "学校\t班级数\t学生数\n第一小学\t36个\t达到1620人\n第二小学\t24个\t达到1100人\n"
+    assert [i.value for i in _one_measure_indicators("一、基本情况\n" + table + "到2025年,新增学位3000个。")] == [3000]
+    (other,) = find_indicator_tables(table, 2025)
+    assert other.rows == ()
+
+
+def test_a_task_table_of_tab_separated_rows_is_still_mined() -> None:
+    text = "一、重点任务\n序号\t重点任务\t牵头单位\n1\t到2025年新增学位3000个\t区教委\n2\t建设教师发展中心\t区教委\n"
+    assert find_indicator_tables(text, 2025) == []
+    assert [i.value for i in _one_measure_indicators(text)] == [3000]

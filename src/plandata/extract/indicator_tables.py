@@ -35,7 +35,7 @@ from plandata.extract.numbers import NUMERAL_RE, parse_numeral
 from plandata.extract.quantity_rules import comparator_words, load_units
 from plandata.rules.rule_regex import first_chars
 from plandata.structure.numbering import match_label
-from plandata.structure.table_blocks import category_continues
+from plandata.structure.table_blocks import Line, category_continues, find_table
 
 ATTRIBUTES = {"约束性": "binding", "预期性": "expected"}
 # Header cells, by column type; each must match a whole cell.
@@ -57,6 +57,8 @@ _CELL_SPLIT_RE = re.compile(r"\t+|\s*\|\s*|\s{2,}")
 _CELL_SPLIT_CHAR_RE = re.compile(r"[\s|]")  # every cell separator holds one of these
 _CELL_CONTENT_RE = re.compile(r"[^\s|]")  # and no cell separator holds one of these
 MAX_CELL_CHARS = 40
+OTHER_HEADER_MAX_CHARS = 20  # a data table's header cells are short; a layout table's are not
+_SENTENCE_END_RE = re.compile(r"[。;!?]")
 _INNER_SPACE_RE = re.compile(r"\S\s+\S")
 HEADER_SEARCH_LINES = 24  # lines a header run may take (one cell per paragraph: a blank line between cells)
 # What a value cell may hold besides its number and comparator word: a unit (`年`, `万人`).
@@ -471,15 +473,41 @@ def _ends_table(lines: list[tuple[int, str]], line_no: int, cells: list[Cell]) -
 
 
 def find_indicator_tables(text: str, plan_period_end: int | None) -> list[IndicatorTable]:
-    """Indicator tables of a document's normalised text, in reading order."""
+    """Indicator tables of a document's normalised text, in reading order.
+
+    Other data tables (rows of tab-separated short cells, as the format
+    readers write every table, under a header that is neither an indicator
+    nor a task-division header) come back too, with no rows: their spans
+    are not mined for targets.
+    """
     lines = _lines(text)
     tables: list[IndicatorTable] = []
     index = 0
     while index < len(lines):
+        start = index
         table, index = _table_at(lines, index, plan_period_end)
         if table:
             tables.append(table)
+        elif "\t" in lines[start][1] and (start == 0 or "\t" not in lines[start - 1][1]):
+            other, index = _other_table_at(lines, start)
+            tables += [other] if other else []
     return tables
+
+
+def _other_table_at(lines: list[tuple[int, str]], index: int) -> tuple[IndicatorTable | None, int]:
+    """A data table of tab-separated rows that is no task-division table, and the line to go on from."""
+    end = index
+    while end < len(lines) and "\t" in lines[end][1]:
+        end += 1
+    header = [c.strip() for c in lines[index][1].split("\t")]
+    if end - index < 2 or any(len(c) > OTHER_HEADER_MAX_CHARS or _SENTENCE_END_RE.search(c) for c in header):
+        return None, index + 1
+    block = [Line(line, pos) for pos, line in lines[index:end]]
+    found = find_table(block, 0, lambda _: False)
+    if found is not None and found.kind == "task":  # its rows are measures: their targets are read
+        return None, index + 1
+    start, last = lines[index][0], lines[end - 1]
+    return IndicatorTable(start, last[0] + len(last[1]), ()), end
 
 
 def _table_at(
