@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import shutil
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pyarrow as pa
@@ -29,8 +29,8 @@ from plandata.package.assemble import AgencyMentions, Row, assemble
 from plandata.package.publish import check_output_dir, make_staging, swap_into_place
 from plandata.package.tables import AGENCIES, TABLES_BY_NAME
 from plandata.package.write import PackageWriter, arrow_table
-from plandata.read.ingest import Source, check_content, plan_sources, read_source
-from plandata.read.metadata import document_metadata
+from plandata.read.ingest import Source, UnreadableSource, check_content, plan_sources, read_source
+from plandata.read.metadata import document_metadata, text_layer_path
 from plandata.read.normalise import OPENCC_CONFIG, normalise, opencc_version
 from plandata.runner import Progress, default_jobs, iter_results
 from plandata.structure import parse
@@ -112,12 +112,13 @@ class DocumentRows:
     tables: dict[str, pa.Table]
     agencies: tuple[Agency, ...]
     warnings: tuple[str, ...]
+    text_layer: str | None = None  # the extracted text of a non-text source, kept in the package
 
     def __reduce__(self) -> tuple[object, tuple[object, ...]]:
         # Sent between processes as one Arrow IPC stream per table: pickling an
         # Arrow table walks its columns in Python and costs four times as much.
         streams = {name: _ipc_stream(table) for name, table in self.tables.items()}
-        return _document_rows_from_streams, (self.document_id, streams, self.agencies, self.warnings)
+        return _document_rows_from_streams, (self.document_id, streams, self.agencies, self.warnings, self.text_layer)
 
 
 def _ipc_stream(table: pa.Table) -> pa.Buffer:
@@ -128,19 +129,28 @@ def _ipc_stream(table: pa.Table) -> pa.Buffer:
 
 
 def _document_rows_from_streams(
-    document_id: str, streams: dict[str, pa.Buffer], agencies: tuple[Agency, ...], warnings: tuple[str, ...]
+    document_id: str,
+    streams: dict[str, pa.Buffer],
+    agencies: tuple[Agency, ...],
+    warnings: tuple[str, ...],
+    text_layer: str | None,
 ) -> DocumentRows:
     tables = {name: pa.ipc.open_stream(stream).read_all() for name, stream in streams.items()}
-    return DocumentRows(document_id, tables, agencies, warnings)
+    return DocumentRows(document_id, tables, agencies, warnings, text_layer)
 
 
 def document_rows(source: Source) -> DocumentRows:
     """Read and process one document: the unit of parallel and distributed work."""
-    raw, read_warnings = read_source(source.path, source.manifest_row)
+    try:
+        raw, read_warnings = read_source(source.path, source.manifest_row)
+    except UnreadableSource as error:
+        empty = {name: arrow_table(TABLES_BY_NAME[name], []) for name in PER_DOCUMENT_TABLES}
+        return DocumentRows(source.document_id, empty, (), (f"skipped: {error}",))
     result = process_document(raw)
     tables = assemble([result])
     arrow = {name: arrow_table(TABLES_BY_NAME[name], tables[name]) for name in PER_DOCUMENT_TABLES}
-    return DocumentRows(raw.document_id, arrow, tuple(result.agencies), tuple(read_warnings + result.warnings))
+    layer = raw.raw_text if raw.format != "txt" else None
+    return DocumentRows(raw.document_id, arrow, tuple(result.agencies), tuple(read_warnings + result.warnings), layer)
 
 
 def stream_documents(
@@ -158,6 +168,8 @@ def stream_documents(
     for rows in results:
         for name, data in rows.tables.items():
             writer.append(name, data)
+        if rows.text_layer is not None:
+            writer.text_layer(text_layer_path(rows.document_id), rows.text_layer)
         mentioned.add(rows.agencies)
         warnings.extend(rows.warnings)
     agency_rows = mentioned.rows()

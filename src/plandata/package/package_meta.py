@@ -84,16 +84,25 @@ def _parquet_resource(table: Table, stats: FileStats) -> dict[str, Any]:
     }
 
 
+def _source(document: dict[str, Any]) -> dict[str, Any]:
+    source = {
+        "title": document["title"] or document["source_file"],
+        "path": f"raw/{document['source_file']}",
+        "sha256": document["sha256"],
+    }
+    if document.get("text_path"):
+        # A PDF's or a web page's raw offsets index the text its reader extracted, kept beside the data.
+        source["text"] = {"path": document["text_path"], "encoding": "utf-8", "mediatype": "text/plain"}
+    return source
+
+
 def package_descriptor(
     tables: dict[str, list[dict[str, Any]]], metadata: dict[str, Any], version: str, stats: FileStats
 ) -> dict[str, Any]:
     """The descriptor for the tables; `metadata` carries tool versions, `stats` file sizes and hashes."""
     resources = [_csv_resource(t, stats) for t in TABLES] + [_parquet_resource(t, stats) for t in TABLES]
     resources += file_resources([t.name for t in TABLES], stats)  # exports present: XLSX, SQLite, spreadsheet CSV
-    sources = [
-        {"title": d["title"] or d["source_file"], "path": f"raw/{d['source_file']}", "sha256": d["sha256"]}
-        for d in tables["documents"]
-    ]
+    sources = [_source(d) for d in tables["documents"]]
     return {
         "$schema": PROFILE,
         "name": PACKAGE_NAME,

@@ -135,8 +135,14 @@ class PackageWriter:
     def append(self, name: str, data: pa.Table) -> None:
         """Append rows to table `name`."""
         if name == "documents":
-            self.sources.extend(data.select(["title", "source_file", "sha256"]).to_pylist())
+            self.sources.extend(data.select(["title", "source_file", "sha256", "text_path"]).to_pylist())
         self.tables[name].append(data)
+
+    def text_layer(self, path: str, text: str) -> None:
+        """Keep the text layer of a non-text source at `path` (UTF-8, LF line ends)."""
+        target = self.out_dir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(text.encode("utf-8"))
 
     @property
     def counts(self) -> dict[str, int]:

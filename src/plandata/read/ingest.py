@@ -27,6 +27,7 @@ from pathlib import Path
 from plandata.errors import InputError
 from plandata.model import NormalisedDocument, RawDocument
 from plandata.read.decoding import PRIVATE_USE_RE, decode
+from plandata.read.formats import EXTENSIONS, format_of, read_layer
 
 MANIFEST_NAME = "documents.csv"
 MANIFEST_COLUMNS = (
@@ -40,7 +41,8 @@ MANIFEST_COLUMNS = (
     "source_notes",
 )
 REQUIRED_MANIFEST_COLUMNS = ("source_file",)
-SOURCE_SUFFIXES = (".txt",)
+SOURCE_SUFFIXES = tuple(EXTENSIONS)
+SOURCE_GLOBS = "*.txt, *.html, *.docx, *.pdf, *.doc, *.wps, *.odt"
 ADMIN_LEVELS = ("national", "province", "municipality", "prefecture", "district", "county")
 DOCUMENT_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 YEAR_RE = re.compile(r"^[0-9]{4}$")
@@ -50,6 +52,8 @@ YEAR_RANGE = (1949, 2100)
 # kilobytes.  A file this large is a dump or an archive, and building it would
 # only exhaust memory in the character-level offset map of normalisation.
 MAX_SOURCE_BYTES = 8 * 1024 * 1024
+# PDF and Word files carry images and fonts: a long plan with photos runs to tens of megabytes.
+MAX_BINARY_SOURCE_BYTES = 96 * 1024 * 1024
 
 # C0 and C1 control characters other than tab, LF, VT, FF and CR: they never
 # occur in plan text, and spreadsheets (XLSX) cannot even store them.
@@ -179,7 +183,7 @@ def _check_manifest_row(raw_dir: Path, where: str, row: dict[str, str]) -> None:
     if Path(name).is_absolute() or "/" in name or "\\" in name or name in (".", ".."):
         raise InputError(f"{where}: source_file {name!r} must be a plain file name inside raw/, not a path")
     if Path(name).suffix.lower() not in SOURCE_SUFFIXES or name.startswith("."):
-        raise InputError(f"{where}: source_file {name!r} is not a source document (*.txt)")
+        raise InputError(f"{where}: source_file {name!r} is not a source document ({SOURCE_GLOBS})")
     target = raw_dir / name
     if target.is_symlink():
         _check_symlink(target, where)
@@ -218,18 +222,19 @@ def _check_symlink(path: Path, where: str) -> None:
 
 def read_source_bytes(path: Path) -> bytes:
     """The bytes of a regular file, refusing links out of its folder and oversized files."""
+    limit = MAX_SOURCE_BYTES if format_of(path) in ("txt", "html", None) else MAX_BINARY_SOURCE_BYTES
     if path.is_symlink():
         _check_symlink(path, str(path.parent))
     if not path.is_file():
         raise InputError(f"{path}: not a regular file")
     try:
         with path.open("rb") as fh:
-            data = fh.read(MAX_SOURCE_BYTES + 1)  # never more, whatever the file claims
+            data = fh.read(limit + 1)  # never more, whatever the file claims
     except OSError as error:
         raise InputError(f"{path}: cannot read: {error.strerror or error}") from None
-    if len(data) > MAX_SOURCE_BYTES:
+    if len(data) > limit:
         raise InputError(
-            f"{path}: larger than {MAX_SOURCE_BYTES // 2**20} MiB, far beyond any plan document; "
+            f"{path}: larger than {limit // 2**20} MiB, far beyond any plan document; "
             f"is it a dump or an archive?"
         )
     return data
@@ -268,8 +273,25 @@ def as_read_by_text_mode(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+class UnreadableSource(InputError):
+    """A published file (HTML, PDF, Word) that cannot be read: the build goes on without it.
+
+    A .txt file is curated by hand, so an error in it stops the build; a
+    published file is what a site gave, and one bad attachment should not
+    keep the rest of the corpus from being built.
+    """
+
+
 def read_source(path: Path, manifest_row: dict[str, str] | None) -> tuple[RawDocument, list[str]]:
     """Read, decode and check one source file (see `check_text`); return it with warnings."""
+    fmt = format_of(path) or "txt"
+    if fmt != "txt":
+        try:
+            return _read_published(path, fmt, manifest_row)
+        except UnreadableSource:
+            raise
+        except InputError as error:
+            raise UnreadableSource(str(error)) from None
     data = read_source_bytes(path)
     if not data:
         raise InputError(f"{path}: file is empty")
@@ -280,6 +302,34 @@ def read_source(path: Path, manifest_row: dict[str, str] | None) -> tuple[RawDoc
     row = dict(manifest_row or {})
     doc_id = row.get("document_id") or document_id_for(path.name, sha)
     document = RawDocument(doc_id, path.name, sha, encoding, text, row)
+    return document, text_warnings(document)
+
+
+def _read_published(path: Path, fmt: str, manifest_row: dict[str, str] | None) -> tuple[RawDocument, list[str]]:
+    """A file of a published format through its reader (see `formats`)."""
+    data = read_source_bytes(path)
+    if not data:
+        raise InputError(f"{path}: file is empty")
+    layer = read_layer(data, str(path), fmt)
+    if not HAN_RE.search(layer.text):
+        raise InputError(f"{path}: its text holds no Chinese; a plan document is expected")
+    sha = hashlib.sha256(data).hexdigest()
+    row = dict(manifest_row or {})
+    doc_id = row.get("document_id") or document_id_for(path.name, sha)
+    document = RawDocument(
+        doc_id,
+        path.name,
+        sha,
+        layer.encoding,
+        layer.text,
+        row,
+        format=fmt,
+        reader=layer.reader,
+        page_count=layer.page_count,
+        page_starts=layer.page_starts,
+        tables=layer.tables,
+        properties=layer.properties,
+    )
     return document, text_warnings(document)
 
 
@@ -301,7 +351,7 @@ def plan_sources(raw_dir: Path) -> tuple[list[Source], list[str]]:
     manifest, warnings = read_manifest(raw_dir)
     paths = list_sources(raw_dir)
     if not paths:
-        raise InputError(f"{raw_dir}: no source documents (*.txt) to build from")
+        raise InputError(f"{raw_dir}: no source documents ({SOURCE_GLOBS}) to build from")
     sources = []
     for path in paths:
         row = manifest.get(path.name)

@@ -29,6 +29,11 @@ SUFFIX_LEVELS = {"省": "province", "自治区": "province", "市": None, "区":
 MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
 
 
+def text_layer_path(document_id: str) -> str:
+    """Where the package keeps the text layer of a non-text source, which its raw offsets index."""
+    return f"text/{document_id}.txt"
+
+
 def document_metadata(doc: NormalisedDocument, title_line: str | None) -> dict[str, object]:
     """Metadata of one document: manifest values, else inferred, else None."""
     row = doc.raw.manifest
@@ -53,7 +58,7 @@ def document_metadata(doc: NormalisedDocument, title_line: str | None) -> dict[s
         "format": doc.raw.format,
         "reader": doc.raw.reader,
         "page_count": doc.raw.page_count,
-        "text_path": None,
+        "text_path": text_layer_path(doc.document_id) if doc.raw.format != "txt" else None,
         "source_url": row.get("source_url") or stated.get("source_url") or None,
         "issuer": row.get("issuer") or stated.get("issuer") or None,
         "issue_date": row.get("issue_date") or stated.get("issue_date") or None,

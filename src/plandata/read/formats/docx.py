@@ -1,0 +1,200 @@
+"""Word documents (.docx): paragraphs with the list numbers Word generates, and tables.
+
+Word keeps an auto-numbered heading's label (`（一）`, `1.`) out of the text,
+in the numbering definitions (`word/numbering.xml`): a paragraph names a
+list (`numId`) and a level (`ilvl`), the level says the format (`%1.`,
+`（%1）`) and the counting (decimal, Chinese counting …).  The reader counts
+as Word does and writes the label back in front of the text, so a measure
+keeps its number.  Tables come out with merged cells repeated into every
+row and column they span.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+
+import docx
+from docx.oxml.ns import qn
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+
+from plandata.errors import InputError
+from plandata.read.formats.layer import LayerBuilder, TextLayer, join_lines
+
+_CN_DIGITS = "零一二三四五六七八九"
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+def reader_name() -> str:
+    return f"python-docx {docx.__version__}" if hasattr(docx, "__version__") else "python-docx"
+
+
+def chinese_number(n: int) -> str:
+    """`12` as 十二, the way Word's chineseCounting writes list numbers (up to 99)."""
+    if n < 10:
+        return _CN_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    if n < 100:
+        return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + (_CN_DIGITS[ones] if ones else "")
+    return str(n)
+
+
+def format_number(n: int, fmt: str) -> str:
+    """One list number in a Word numbering format (`w:numFmt`)."""
+    if fmt in ("chineseCounting", "chineseCountingThousand", "ideographTraditional", "taiwaneseCounting"):
+        return chinese_number(n)
+    if fmt == "decimalEnclosedCircle" or fmt == "decimalEnclosedCircleChinese":
+        return _CIRCLED[n - 1] if 1 <= n <= len(_CIRCLED) else str(n)
+    if fmt in ("lowerLetter", "upperLetter"):
+        letter = chr(ord("a") + (n - 1) % 26)
+        return letter.upper() if fmt == "upperLetter" else letter
+    if fmt in ("lowerRoman", "upperRoman"):
+        roman = _roman(n)
+        return roman if fmt == "upperRoman" else roman.lower()
+    if fmt in ("bullet", "none"):
+        return ""
+    return str(n)
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
+                           (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):  # fmt: skip
+        while n >= value:
+            out, n = out + letters, n - value
+    return out
+
+
+@dataclass(frozen=True)
+class _Level:
+    fmt: str
+    text: str  # lvlText, e.g. "（%1）"
+    start: int
+
+
+class Numbering:
+    """Word's list counters: the label each numbered paragraph shows."""
+
+    def __init__(self, document: docx.document.Document) -> None:
+        self.levels: dict[tuple[str, int], _Level] = {}
+        self.abstract_of: dict[str, str] = {}
+        self.counters: dict[str, dict[int, int]] = {}
+        try:
+            root = document.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            return
+        abstract_levels: dict[str, dict[int, _Level]] = {}
+        for abstract in root.findall(qn("w:abstractNum")):
+            levels = {}
+            for lvl in abstract.findall(qn("w:lvl")):
+                levels[int(lvl.get(qn("w:ilvl"), "0"))] = _Level(
+                    _val(lvl, "w:numFmt") or "decimal", _val(lvl, "w:lvlText") or "", int(_val(lvl, "w:start") or 1)
+                )
+            abstract_levels[abstract.get(qn("w:abstractNumId"))] = levels
+        for num in root.findall(qn("w:num")):
+            num_id, abstract_id = num.get(qn("w:numId")), _val(num, "w:abstractNumId")
+            if abstract_id is None:
+                continue
+            self.abstract_of[num_id] = abstract_id
+            for ilvl, level in abstract_levels.get(abstract_id, {}).items():
+                self.levels[(num_id, ilvl)] = level
+
+    def label(self, num_id: str, ilvl: int) -> str:
+        """Count one paragraph of list `num_id` at level `ilvl`; return its label."""
+        level = self.levels.get((num_id, ilvl))
+        if level is None or level.fmt in ("bullet", "none"):
+            return ""
+        # Lists sharing an abstract definition count together, as Word shows them.
+        counters = self.counters.setdefault(self.abstract_of.get(num_id, num_id), {})
+        counters[ilvl] = counters.get(ilvl, level.start - 1) + 1
+        for deeper in [k for k in counters if k > ilvl]:
+            del counters[deeper]
+
+        def number(m: re.Match[str]) -> str:
+            at = int(m.group(1)) - 1
+            lvl = self.levels.get((num_id, at))
+            value = counters.get(at, lvl.start if lvl else 1)
+            return format_number(value, lvl.fmt if lvl else "decimal")
+
+        return re.sub(r"%(\d)", number, level.text)
+
+
+def _val(el, tag: str) -> str | None:
+    child = el.find(qn(tag))
+    return child.get(qn("w:val")) if child is not None else None
+
+
+def _num_pr(paragraph: Paragraph) -> tuple[str, int] | None:
+    """The list (`numId`, `ilvl`) of a paragraph, set on it or on its style."""
+    sources = [paragraph._p.pPr]
+    style = paragraph.style
+    while style is not None:
+        sources.append(style.element.pPr)
+        style = style.base_style
+    for ppr in sources:
+        if ppr is None or (num_pr := ppr.find(qn("w:numPr"))) is None:
+            continue
+        num_id = _val(num_pr, "w:numId")
+        if num_id and num_id != "0":
+            return num_id, int(_val(num_pr, "w:ilvl") or 0)
+        return None
+    return None
+
+
+def _table_rows(table: Table) -> tuple[list[list[str]], int]:
+    rows: list[list[str]] = []
+    header_rows = 0
+    in_header = True
+    for row in table.rows:
+        texts = []
+        for cell in row.cells:  # python-docx repeats a merged cell into each grid position
+            texts.append(_cell_text(cell))
+        rows.append(texts)
+        tr_pr = row._tr.trPr
+        if in_header and tr_pr is not None and tr_pr.find(qn("w:tblHeader")) is not None:
+            header_rows += 1
+        else:
+            in_header = False
+    return rows, header_rows
+
+
+def _cell_text(cell: _Cell) -> str:
+    lines = [p.text for p in cell.paragraphs]
+    for nested in cell.tables:
+        lines.extend(join_lines(r) for r in _table_rows(nested)[0])
+    return join_lines(lines)
+
+
+def _paragraph_text(paragraph: Paragraph, numbering: Numbering) -> str:
+    text = paragraph.text
+    if (num := _num_pr(paragraph)) and text.strip():
+        label = numbering.label(*num)
+        if label and not text.lstrip().startswith(label):
+            text = label + text
+    return text
+
+
+def read_docx(data: bytes, name: str) -> TextLayer:
+    """The text layer of a .docx file: paragraphs and tables in body order."""
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as error:
+        raise InputError(f"{name}: not a readable Word (.docx) file: {error}") from None
+    except Exception as error:  # lxml and python-docx raise many kinds on a damaged part
+        raise InputError(f"{name}: a damaged Word (.docx) file: {type(error).__name__}: {error}") from None
+    numbering = Numbering(document)
+    builder = LayerBuilder()
+    for block in document.iter_inner_content():
+        if isinstance(block, Paragraph):
+            builder.paragraph(_paragraph_text(block, numbering))
+        else:
+            rows, header_rows = _table_rows(block)
+            builder.table(rows, header_rows)
+    props = {}
+    core = document.core_properties
+    if core.title and core.title.strip():
+        props["title"] = core.title.strip()
+    return builder.build(reader_name(), properties=props)
