@@ -12,6 +12,7 @@ row and column they span.
 from __future__ import annotations
 
 import io
+from importlib.metadata import version
 import re
 import zipfile
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 
 def reader_name() -> str:
-    return f"python-docx {docx.__version__}" if hasattr(docx, "__version__") else "python-docx"
+    return f"python-docx {version('python-docx')}"
 
 
 def chinese_number(n: int) -> str:

@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import codecs
 import re
+from importlib.metadata import version
 from collections.abc import Iterator
 from functools import lru_cache
 
 import charset_normalizer
-import lxml
 import lxml.html
 from lxml import etree
 
@@ -57,6 +57,8 @@ _DOMINANT_SHARE = 0.7
 _MIN_CONTENT_HAN = 20
 # A metadata block is short: the labels and their values, not a paragraph of text.
 _MAX_METADATA_BLOCK_CHARS = 600
+# No value of a metadata block (an issuing body's name, a subject) runs this long.
+_MAX_METADATA_VALUE_HAN = 40
 
 
 @lru_cache(maxsize=1)
@@ -75,7 +77,7 @@ def _metadata_labels() -> tuple[tuple[str, str], ...]:
 
 
 def reader_name() -> str:
-    return f"lxml {lxml.__version__}"
+    return f"lxml {version('lxml')}"
 
 
 # --- bytes to text -------------------------------------------------------------
@@ -153,16 +155,23 @@ def main_content(body: etree._Element) -> etree._Element:
         best = max(children, key=lambda c: _han_outside_links(c, memo), default=None)
         if best is None or total == 0 or _han_outside_links(best, memo) < _DOMINANT_SHARE * total:
             return node
-        if best.tag in ("tr", "tbody", "thead") or node.tag == "table":
+        if best.tag in ("tr", "tbody", "thead") or (best.tag == "table" and not _is_layout_table(best)):
             return node  # never split a data table into its rows
         node = best
+
+
+def _is_layout_table(table: etree._Element) -> bool:
+    """A table that frames the page (it holds other tables), not one of data."""
+    return any(True for _ in table.iterdescendants("table"))
 
 
 def _metadata_block(el: etree._Element) -> dict[str, str] | None:
     """The properties a 索引号-style block states, or None when `el` is not such a block."""
     text = el.text_content()
-    if len(text) > _MAX_METADATA_BLOCK_CHARS:
-        return None
+    if len(text) > _MAX_METADATA_BLOCK_CHARS or any(
+        len(_HAN_RE.findall(piece)) > _MAX_METADATA_VALUE_HAN for piece in el.itertext()
+    ):
+        return None  # a block with a sentence in it is text that opens with a dateline
     found = [(label, prop) for label, prop in _metadata_labels() if re.search(rf"{label}\s*[:：]", text)]
     if len(found) < 2:
         return None
@@ -202,10 +211,11 @@ def _page_properties(doc: etree._Element, source: str) -> dict[str, str]:
     if not title:
         h1 = next((h for h in doc.iter("h1") if _HAN_RE.search(h.text_content())), None)
         title = join_pieces([h1.text_content()]) if h1 is not None else None
-    if not title and (t := doc.find(".//title")) is not None and t.text:
-        title = max(_TITLE_SPLIT_RE.split(t.text.strip()), key=lambda part: len(_HAN_RE.findall(part)))
     if title:
         props["title"] = join_pieces([title])
+    elif (t := doc.find(".//title")) is not None and t.text and t.text.strip():
+        # `规划名称_某区人民政府网`: the page's own title comes before the site's name.
+        props["page_title"] = join_pieces([_TITLE_SPLIT_RE.split(t.text.strip())[0]])
     if issuer := _meta(doc, "ContentSource", "author"):
         props["issuer"] = issuer
     if (date := _meta(doc, "PubDate", "publishdate", "article:published_time")) and (iso := _iso_date(date)):
@@ -251,7 +261,7 @@ class _Emitter:
 
     def table(self, el: etree._Element) -> None:
         rows = [tr for tr in el.iter("tr") if _owning_table(tr) is el]
-        if any(True for _ in el.iterdescendants("table")):
+        if _is_layout_table(el):
             for child in el:  # a layout table: its cells hold the page, not data
                 self.walk(child)
             return
@@ -371,12 +381,11 @@ def read_html(data: bytes, name: str) -> TextLayer:
     first = join_pieces([content.text_content()])[:400]
     if title and title not in first:
         builder.paragraph(title)
+    content.tail = None  # the text after the content is not the document's
     emitter = _Emitter(builder)
-    if content.text:
-        emitter.inline.append(content.text)
-    for child in content:
-        emitter.walk(child)
+    emitter.walk(content)
     emitter.flush()
+    props.pop("page_title", None)
     layer = builder.build(f"{reader_name()} (page charset {charset})", properties=props)
     if len(_HAN_RE.findall(layer.text)) - len(_HAN_RE.findall(title or "")) < _MIN_CONTENT_HAN:
         if refresh is not None and (url := _REFRESH_URL_RE.search(refresh.get("content", ""))):

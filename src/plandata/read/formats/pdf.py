@@ -17,6 +17,7 @@ their positions.  From the positions:
 from __future__ import annotations
 
 import io
+from importlib.metadata import version
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -38,7 +39,7 @@ _MIN_CHARS_PER_PAGE = 10
 
 
 def reader_name() -> str:
-    return f"pdfplumber {pdfplumber.__version__} (pypdfium2 {pypdfium2.V_PYPDFIUM2})"
+    return f"pdfplumber {version('pdfplumber')} (pypdfium2 {version('pypdfium2')})"
 
 
 @dataclass
