@@ -61,6 +61,7 @@ def to_docx(text: str, path: Path) -> Path:
     document = docx.Document()
     style = document.styles["Normal"]
     style.font.size = Pt(12)
+    style.paragraph_format.first_line_indent = Pt(24)  # two characters, as official documents are set
     style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "Noto Sans CJK SC")
     _page_number_footer(document)
     for block in blocks(text):

@@ -34,6 +34,12 @@ _PAGE_NUMBER_RE = re.compile(
     r"^\s*(?:[-—–_ ]*\d{1,4}[-—–_ ]*|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})\s*$"
 )
 _SENTENCE_END_RE = re.compile(r"[。！？!?；;：:]$")
+# Line breaking keeps punctuation off a line's start, so a full line may end
+# a character or two short; a paragraph's first line is indented (two
+# characters in official documents); a numbered heading opens a paragraph.
+_WRAP_SLACK = 2.2
+_INDENT_CHARS = 0.8
+_LABEL_START_RE = re.compile(r"^\s*(?:[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、|\d{1,2}[.、．]\D|第[一二三四五六七八九十百\d]{1,4}[章节条])")
 # Fewer characters than this per page on average: the pages are images (a scan).
 _MIN_CHARS_PER_PAGE = 10
 
@@ -96,9 +102,29 @@ def _page_items(page: pdfplumber.page.Page) -> list[_Line | _Table]:
         if line["text"].strip()
     ]
     for table in tables:
-        rows = [[join_pieces((cell or "").splitlines()) for cell in row] for row in table.extract()]
-        items.append(_Table(rows, table.bbox[1]))
+        items.append(_Table(_resolve_spans(table.extract()), table.bbox[1]))
     return sorted(items, key=lambda item: item.top)
+
+
+def _resolve_spans(cells: list[list[str | None]]) -> list[list[str]]:
+    """Cell texts with a merged cell repeated into the grid positions it covers.
+
+    pdfplumber gives None where no cell begins (the position is under a
+    merged cell) and "" for an empty cell: None takes the text above it (a
+    cell merged down), else the text to its left (merged across).
+    """
+    rows: list[list[str]] = []
+    for r, row in enumerate(cells):
+        out: list[str] = []
+        for c, cell in enumerate(row):
+            if cell is not None:
+                out.append(join_pieces(cell.splitlines()))
+            elif r > 0 and c < len(rows[r - 1]) and rows[r - 1][c]:
+                out.append(rows[r - 1][c])
+            else:
+                out.append(out[-1] if out else "")
+        rows.append(out)
+    return rows
 
 
 def _digits_folded(text: str) -> str:
@@ -106,26 +132,35 @@ def _digits_folded(text: str) -> str:
 
 
 def _drop_running_lines(pages: list[list[_Line | _Table]], heights: list[float]) -> None:
-    """Remove page numbers and running heads/footers, in place."""
+    """Remove page numbers and running heads/footers, in place.
+
+    A page number is a number alone in the margin that counts with the
+    pages (page index plus the same offset on most pages), so a table's
+    row number that happens to end a page stays; a running head is a margin
+    line that repeats, digits aside, on half the pages or more.
+    """
 
     def in_margin(item: _Line | _Table, height: float) -> bool:
         return isinstance(item, _Line) and (item.top < _MARGIN_SHARE * height or item.bottom > (1 - _MARGIN_SHARE) * height)
 
-    seen = Counter(
-        _digits_folded(item.text)
-        for items, height in zip(pages, heights, strict=True)
-        for item in {_digits_folded(i.text): i for i in items if in_margin(i, height)}.values()
+    margins = [[i for i in items if in_margin(i, h)] for items, h in zip(pages, heights, strict=True)]
+    offsets = Counter(
+        int(re.search(r"\d+", line.text).group()) - number  # type: ignore[union-attr]
+        for number, lines in enumerate(margins, start=1)
+        for line in {id(x): x for x in lines if _PAGE_NUMBER_RE.match(x.text)}.values()  # type: ignore[union-attr]
     )
+    offset = offsets.most_common(1)[0][0] if offsets else None
+    seen = Counter(text for lines in margins for text in {_digits_folded(x.text) for x in lines})  # type: ignore[union-attr]
     repeated = {text for text, n in seen.items() if len(pages) >= 3 and n >= 0.5 * len(pages)}
-    for items, height in zip(pages, heights, strict=True):
-        items[:] = [
-            item
-            for item in items
-            if not (
-                in_margin(item, height)
-                and (_PAGE_NUMBER_RE.match(item.text) or _digits_folded(item.text) in repeated)  # type: ignore[union-attr]
-            )
-        ]
+
+    def running(item: _Line, number: int) -> bool:
+        if _PAGE_NUMBER_RE.match(item.text):
+            return int(re.search(r"\d+", item.text).group()) - number == offset  # type: ignore[union-attr]
+        return _digits_folded(item.text) in repeated
+
+    for number, (items, lines) in enumerate(zip(pages, margins, strict=True), start=1):
+        dropped = {id(x) for x in lines if running(x, number)}  # type: ignore[arg-type]
+        items[:] = [item for item in items if id(item) not in dropped]
 
 
 def read_pdf(data: bytes, name: str) -> TextLayer:
@@ -141,7 +176,8 @@ def read_pdf(data: bytes, name: str) -> TextLayer:
         raise InputError(f"{name}: a damaged PDF: {type(error).__name__}: {error}") from None
     _drop_running_lines(pages, heights)
     lines = [item for items in pages for item in items if isinstance(item, _Line)]
-    right = sorted(line.x1 for line in lines)[int(0.9 * (len(lines) - 1))] if lines else 0.0
+    right = max((line.x1 for line in lines), default=0.0)  # the margins of the text block
+    left = min((line.x0 for line in lines), default=0.0)
     builder = LayerBuilder()
     paragraph: list[str] = []
     paragraph_page = 1
@@ -177,8 +213,10 @@ def read_pdf(data: bytes, name: str) -> TextLayer:
                 wrapped = (
                     isinstance(last, _Line)
                     and paragraph
-                    and last.x1 >= right - 1.5 * size
+                    and last.x1 >= right - _WRAP_SLACK * size
                     and not _SENTENCE_END_RE.search(last.text.rstrip())
+                    and item.x0 < left + _INDENT_CHARS * size  # an indented line opens a paragraph
+                    and not _LABEL_START_RE.match(item.text)
                 )
                 if not wrapped:
                     flush_paragraph()
