@@ -197,7 +197,7 @@ def test_unknown_names_are_kept_and_listed() -> None:
     case = load_case(FIXTURES / "lead_support_labels.txt")
     _, agencies = extract_task_division(case.doc, case.measures, case.jurisdiction)
     unknown = unregistered_agencies(agencies)
-    assert [(a.name_zh, a.jurisdiction) for a in unknown] == [("区公安分局", "海淀区")]
+    assert [(a.name_zh, a.jurisdiction) for a in unknown] == [("区公安分局", "北京市海淀区")]
     assert unknown[0].agency_id.startswith("unregistered.")
 
 
