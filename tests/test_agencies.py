@@ -264,7 +264,7 @@ def test_scope_blocked_after(scope: str, blocker: str) -> None:
 
 @pytest.mark.parametrize(("last", "blocker"), [(k, b) for k, bs in NEXT_CHAR_BLOCKERS.items() for b in bs])
 def test_next_char_blocked(last: str, blocker: str) -> None:
-    word = {"部": "教育部", "局": "区教育局", "会": "区教育委员会"}[last]
+    word = {"部": "教育部", "局": "区教育局", "会": "区教育委员会", "委": "区委"}[last]
     assert _mentions(f"推进{word}{blocker}工作。") == []
 
 

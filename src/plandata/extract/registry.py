@@ -171,9 +171,15 @@ def load_curated(jurisdictions: dict[str, Jurisdiction]) -> tuple[Agency, ...]:
                 row["admin_level"],
                 jurisdictions[row["jurisdiction"]].name,
                 row["type"],
+                name_status=_status(row["type"], "official"),
             )
         )
     return tuple(rows)
+
+
+def _status(kind: str | None, otherwise: str) -> str:
+    """`name_status` of a body of type `kind`: a group has no official name."""
+    return "collective" if kind == "group" else otherwise
 
 
 class Registry:
@@ -337,6 +343,7 @@ class Registry:
                 j.name,
                 form.type,
                 in_registry=False,
+                name_status=_status(form.type, "derived"),
             )
         agency_id = f"{j.slug}.{form.form_id}"
         if agency_id in self.curated_by_id:
@@ -353,6 +360,7 @@ class Registry:
             j.admin_level,
             j.name,
             form.type,
+            name_status=_status(form.type, "official"),
         )
 
     def unregistered(self, name: str, jurisdiction: str | None) -> Agency:
@@ -384,6 +392,7 @@ class Registry:
             place.name if place else None,
             kind,
             in_registry=False,
+            name_status=_status(kind, "unresolved"),
         )
 
     def _forms_with_stem(self, stem: str) -> list[AgencyForm]:
