@@ -26,7 +26,7 @@ Columns (read by `plandata.extract.registry.load_jurisdictions`):
 - `scope_words`: what a document of the place writes before a body's stem to
   mean the place itself (`区` in 区教育局; `州` for an autonomous prefecture;
   `自治区|区` for an autonomous region);
-- `aliases`: other names documents use (`恩施州`, `广西`);
+- `aliases`: other names documents use (`恩施州`, `广西`, `杭州`);
 - `slug`, `name_en`, `name_en_adj`: ASCII id part and constructed English names;
 - `source`: where the row comes from.
 """
@@ -239,14 +239,17 @@ def english(name: str, area_type: str, nations: tuple[str, ...]) -> tuple[str, s
 
 
 def aliases(name: str, area_type: str, nations: tuple[str, ...]) -> list[str]:
-    """Short names documents use: 恩施州 for 恩施土家族苗族自治州, 广西 for 广西壮族自治区."""
+    """Short names documents use: 恩施州 for 恩施土家族苗族自治州, 广西 for 广西壮族自治区, 杭州 for 杭州市.
+
+    Counties get none: their stems are too often words (和平, 东方).
+    """
     stem, groups = split_name(name, nations)
     out = []
     if area_type == "自治州" and groups:
         out.append(stem + "州")
     if area_type == "自治县" and groups:
         out.append(stem + "县")
-    if area_type == "自治区":
+    if area_type in ("自治区", "省", "直辖市", "地级市"):  # 广西, 浙江, 北京, 杭州: names without the suffix
         out.append(stem)
     return [a for a in out if a != name and len(a) >= 2]
 

@@ -192,3 +192,29 @@ def test_a_body_after_a_collective_head_stays_apart() -> None:
     assert _joined(text, "北京市海淀区") == ["区教委", "各街道", "区财政局"]
     text = "加强培训。(责任单位:区教委、各区、区财政局)"
     assert _joined(text, "北京市海淀区") == ["区教委", "各区", "区财政局"]  # 区财政局 resolves: a body
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "expected"),
+    [
+        ("关于印发《武汉市学前教育发展行动计划》的通知", "", ("武汉市", "prefecture")),
+        ("省人民政府关于加强教师队伍建设的实施意见", "湖北省人民政府\n正文", ("湖北省", "province")),
+        ("关于加强教师队伍建设的实施意见", "各市、州、县人民政府:\n正文", (None, None)),
+    ],
+)
+def test_jurisdiction_inside_a_notice_title_or_from_the_issuer_line(title: str, text: str, expected: tuple) -> None:
+    assert infer_jurisdiction(title, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("宜昌推进学前教育发展的做法\n正文", ("宜昌市", "prefecture")),  # a city named without 市
+        ("原标题:湖北教育规划来了\n正文", ("湖北省", "province")),  # a news copy's label
+        ("新闻\n近日,省教育厅印发了《湖北省学前教育行动计划》。", ("湖北省", "province")),  # the plan a report is about
+        ("根据《湖北省教育规划》,结合本区实际,制定本规划。", (None, None)),  # a plan cited is not the issuer
+        ("吉林教育发展规划\n正文", ("吉林", None)),  # 吉林省 or 吉林市: not guessed
+    ],
+)
+def test_jurisdiction_from_the_first_lines(text: str, expected: tuple) -> None:
+    assert infer_jurisdiction("", text) == expected

@@ -30,6 +30,11 @@ SUFFIX_LEVELS = {"省": "province", "自治区": "province", "市": None, "区":
 MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
 # Without a title line, the jurisdiction is looked for at the start of this many first lines.
 TEXT_HEAD_LINES = 2
+# Where a plan's own name starts inside a notice's title: after 关于印发 or an opening 《.
+TITLE_INNER_RE = re.compile(r"关于(?:印发|转发|公布)?|《")
+# A news copy's label before its headline (原标题:…), and the plan a report says was issued (印发了《…》).
+TITLE_LABEL_RE = re.compile(r"^(?:原标题|标题|题目)[:：]\s*")
+ISSUED_PLAN_RE = re.compile(r"(?:印发|发布|出台)了?《")
 MIN_PLACE_CHARS = 2  # 城区, 郊区 … are places too, but a one-character alias is not read
 
 
@@ -73,15 +78,20 @@ def document_metadata(doc: NormalisedDocument, title_line: str | None) -> dict[s
 def infer_jurisdiction(title: str, text: str) -> tuple[str | None, str | None]:
     """The document's jurisdiction as the division table names it (长春市朝阳区), and its level.
 
-    Place names chained at the start of the title (or, without a title, of
-    one of the first lines) are read longest first; the last is the issuer.
+    Place names chained at the start of the title, of the plan's name inside
+    it (关于印发《…》), or else of one of the first lines, are read longest
+    first; the last is the issuer.
     A name several places have (朝阳区) resolves only with evidence: a parent
     named before it, or named in the text; otherwise it is returned as
     written, unresolved, with the level its suffix gives (None: no place of
     the table opens the title).
     """
     registry = load_places()
-    heads = [title] if title else [line.strip() for line in text.splitlines()[:TEXT_HEAD_LINES] if line.strip()]
+    heads = [title] if title else []
+    heads += [title[m.end() :] for m in TITLE_INNER_RE.finditer(title)]  # 关于印发《武汉市…方案》的通知
+    lines = [TITLE_LABEL_RE.sub("", line.strip()) for line in text.lstrip().splitlines()[:TEXT_HEAD_LINES]]
+    heads += [line for line in lines if line]
+    heads += [line[m.end() :] for line in lines for m in ISSUED_PLAN_RE.finditer(line)]  # 印发了《浙江省…规划》
     for head in heads:
         names = _leading_places(head, registry)
         if names:
@@ -100,7 +110,7 @@ def resolve_place(name: str, named_before: list[str], text: str) -> tuple[str, s
     if len(places) > 1 and named_before:
         places = [p for p in places if set(named_before) & {n for a in registry.ancestors(p) for n in a.names}]
     if len(places) > 1:
-        places = [p for p in places if _named_in(text, registry, p)]
+        places = [p for p in places if _named_in(text, registry, p, name)]
     if len(places) == 1:
         return places[0].name, places[0].admin_level
     j = registry.jurisdiction(name)
@@ -119,9 +129,13 @@ def _leading_places(head: str, registry: Places) -> list[str]:
         pos += len(hit)
 
 
-def _named_in(text: str, registry: Places, place: Jurisdiction) -> bool:
-    """Whether a parent of `place` (not the country) is named in `text`: evidence for an ambiguous name."""
-    return any(n in text for a in registry.ancestors(place) if a.admin_level != "national" for n in a.names)
+def _named_in(text: str, registry: Places, place: Jurisdiction, name: str) -> bool:
+    """Whether a parent of `place` (not the country) is named in `text`: evidence for the shared `name`.
+
+    A parent's name that is `name` itself (吉林 for 吉林市, in 吉林省) proves nothing.
+    """
+    names = {n for a in registry.ancestors(place) if a.admin_level != "national" for n in a.names if n != name}
+    return any(n in text for n in names)
 
 
 def _year(value: str | None) -> int | None:
