@@ -187,6 +187,12 @@ def test_levels_listed_with_commas_are_one_collective_name() -> None:
     assert _joined(text, "湖北省") == ["省教育厅", "各市、州、县人民政府", "各高校"]
 
 
+def test_levels_in_brackets_are_one_collective_name() -> None:
+    text = "加强培训。(责任单位:省教育厅、各市(州)、县(市、区)人民政府、省直有关部门)"
+    assert _joined(text, "湖北省") == ["省教育厅", "各市(州)、县(市、区)人民政府", "省直有关部门"]
+    assert REGISTRY.resolve("省直有关部门", "湖北省").name_status == "collective"
+
+
 def test_a_body_after_a_collective_head_stays_apart() -> None:
     text = "加强培训。(责任单位:区教委、各街道、区财政局)"
     assert _joined(text, "北京市海淀区") == ["区教委", "各街道", "区财政局"]

@@ -76,8 +76,9 @@ _SECOND_NAME_RE = re.compile(r"\(.*\)$")
 
 
 # 各市、州、县人民政府: a collective name listing levels; the list splits it at each 、.
-_COLLECTIVE_HEAD_RE = re.compile(r"^各[省市州县区旗盟乡镇]+$")
-_LEVEL_RUN_RE = re.compile(r"^[、,，\s省市州县区旗盟乡镇]*$")
+# 各市(州)、县(市、区)人民政府 too: levels in brackets.
+_COLLECTIVE_HEAD_RE = re.compile(r"^各[省市州县区旗盟乡镇()、]+$")
+_LEVEL_RUN_RE = re.compile(r"^[、,，\s()省市州县区旗盟乡镇]*$")
 LEVEL_CHARS = "省市州县区旗盟乡镇"
 
 
