@@ -224,3 +224,13 @@ def test_jurisdiction_inside_a_notice_title_or_from_the_issuer_line(title: str, 
 )
 def test_jurisdiction_from_the_first_lines(text: str, expected: tuple) -> None:
     assert infer_jurisdiction("", text) == expected
+
+
+def test_a_party_committee_is_named_but_not_its_secretary() -> None:
+    from plandata.extract.mentions import find_mentions
+
+    def names(text: str) -> list[str]:
+        return [m.name for m in find_mentions(text, 0, len(text), REGISTRY, "台州市仙居县", [])]
+
+    assert names("县委、县政府高度重视。") == ["县委", "县政府"]
+    assert names("由县委书记牵头推进。") == [] and names("县委常委会研究。") == []
