@@ -193,6 +193,12 @@ def test_levels_in_brackets_are_one_collective_name() -> None:
     assert REGISTRY.resolve("省直有关部门", "湖北省").name_status == "collective"
 
 
+def test_a_collective_name_ends_at_its_stem() -> None:
+    text = "加强培训。(责任单位:各市、州、县人民政府、市教育局)"
+    assert _joined(text, "湖北省") == ["各市、州、县人民政府", "市教育局"]
+    assert _joined("加强培训。(责任单位:各市、县教育局)", "湖北省") == ["各市、县教育局"]
+
+
 def test_a_body_after_a_collective_head_stays_apart() -> None:
     text = "加强培训。(责任单位:区教委、各街道、区财政局)"
     assert _joined(text, "北京市海淀区") == ["区教委", "各街道", "区财政局"]

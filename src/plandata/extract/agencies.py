@@ -78,6 +78,7 @@ _SECOND_NAME_RE = re.compile(r"\(.*\)$")
 # 各市、州、县人民政府: a collective name listing levels; the list splits it at each 、.
 # 各市(州)、县(市、区)人民政府 too: levels in brackets.
 _COLLECTIVE_HEAD_RE = re.compile(r"^各[省市州县区旗盟乡镇()、]+$")
+_COLLECTIVE_LEVELS_RE = re.compile(r"^[省市州县区旗盟乡镇()、]+$")
 _LEVEL_RUN_RE = re.compile(r"^[、,，\s()省市州县区旗盟乡镇]*$")
 LEVEL_CHARS = "省市州县区旗盟乡镇"
 
@@ -90,7 +91,8 @@ def join_collective(
     After a head of 各 and level characters only (各市), the units that follow
     with nothing but separators and level characters between, that start with a
     level character and that name no body of the document's places, belong to
-    the head.  `各区、区财政局` in a district plan stays two: 区财政局 resolves.
+    the head, up to the first with a stem (县人民政府).  `各区、区财政局` in a
+    district plan stays two: 区财政局 resolves.
     """
     out: list[ListedUnit] = []
     k = 0
@@ -99,6 +101,7 @@ def join_collective(
         if _COLLECTIVE_HEAD_RE.match(head.name):
             while (
                 last + 1 < len(units)
+                and (last == k or _COLLECTIVE_LEVELS_RE.match(units[last].name))  # the first unit with a stem ends it
                 and units[last + 1].relation == head.relation
                 and units[last + 1].name[:1] in LEVEL_CHARS
                 and _LEVEL_RUN_RE.match(text[units[last].end : units[last + 1].start])
