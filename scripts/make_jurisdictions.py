@@ -107,6 +107,13 @@ ENGLISH_STEMS = {
     "西藏": "Xizang",
     "香港": "Hong Kong",
     "澳门": "Macao",
+    "哈尔滨": "Harbin",
+    "呼和浩特": "Hohhot",
+    "乌鲁木齐": "Urumqi",
+    "拉萨": "Lhasa",
+    "鄂尔多斯": "Ordos",
+    "喀什": "Kashgar",
+    "日喀则": "Shigatse",
 }
 # Polyphonic place-name characters pypinyin reads otherwise in some names.
 PINYIN_FIXES = {"朝阳": ["chao", "yang"]}
