@@ -116,7 +116,7 @@ def test_jurisdiction_from_title(title: str, text: str, expected: tuple) -> None
 
 def test_jurisdiction_from_first_line_without_a_title() -> None:
     assert infer_jurisdiction("", "武汉市江岸区教育重点项目表\n一、学前教育\n") == ("武汉市江岸区", "district")
-    assert infer_jurisdiction("", "一、学前教育\n二、义务教育\n武汉市") == (None, None)  # only the first lines
+    assert infer_jurisdiction("", "一、\n二、\n三、\n四、\n武汉市") == (None, None)  # only the first lines
 
 
 def _doc(text: str, manifest: dict[str, str]) -> NormalisedDocument:

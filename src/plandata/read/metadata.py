@@ -29,7 +29,7 @@ TITLE_ISSUER_PREFIXES = ("中共",)
 SUFFIX_LEVELS = {"省": "province", "自治区": "province", "市": None, "区": "district", "县": "county", "旗": "county"}
 MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
 # Without a title line, the jurisdiction is looked for at the start of this many first lines.
-TEXT_HEAD_LINES = 2
+TEXT_HEAD_LINES = 4
 # Where a plan's own name starts inside a notice's title: after 关于印发 or an opening 《.
 TITLE_INNER_RE = re.compile(r"关于(?:印发|转发|公布)?|《")
 # A news copy's label before its headline (原标题:…), and the plan a report says was issued (印发了《…》).
