@@ -182,7 +182,7 @@ def test_positions_unique_per_measure(path: Path) -> None:
 def test_fixture_cases_guard() -> None:
     # Guards against a fixture silently losing its expectations.
     counts = {p.stem: len(load_case(p).expected) for p in CASES}
-    assert len(counts) == 9
+    assert len(counts) == 11
     assert all(n >= 4 for n in counts.values()), counts
 
 
@@ -197,7 +197,7 @@ def test_unknown_names_are_kept_and_listed() -> None:
     case = load_case(FIXTURES / "lead_support_labels.txt")
     _, agencies = extract_task_division(case.doc, case.measures, case.jurisdiction)
     unknown = unregistered_agencies(agencies)
-    assert [(a.name_zh, a.jurisdiction) for a in unknown] == [("区公安分局", "海淀区")]
+    assert [(a.name_zh, a.jurisdiction) for a in unknown] == [("区公安分局", "北京市海淀区")]
     assert unknown[0].agency_id.startswith("unregistered.")
 
 
@@ -264,7 +264,7 @@ def test_scope_blocked_after(scope: str, blocker: str) -> None:
 
 @pytest.mark.parametrize(("last", "blocker"), [(k, b) for k, bs in NEXT_CHAR_BLOCKERS.items() for b in bs])
 def test_next_char_blocked(last: str, blocker: str) -> None:
-    word = {"部": "教育部", "局": "区教育局", "会": "区教育委员会"}[last]
+    word = {"部": "教育部", "局": "区教育局", "会": "区教育委员会", "委": "区委"}[last]
     assert _mentions(f"推进{word}{blocker}工作。") == []
 
 

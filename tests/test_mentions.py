@@ -89,7 +89,7 @@ def test_the_stem_class_is_the_han_block_without_the_stop_characters() -> None:
     assert han_class_without("一\u9fff") == "[\\u4e01-\\u9ffe]"
 
 
-@pytest.mark.parametrize("jurisdiction", [None, "北京市", "海淀区", "余杭区"])
+@pytest.mark.parametrize("jurisdiction", [None, "北京市", "海淀区", "某某区"])
 def test_the_written_forms_regex_looks_at_nothing_past_its_match(jurisdiction: str | None) -> None:
     assert blind_past_match(_surface_re(load_registry(), jurisdiction)[0])  # what MentionFinder takes for granted
     assert blind_past_match(_suffix_re())

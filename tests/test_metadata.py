@@ -17,8 +17,8 @@ def _doc(manifest: dict[str, str] | None = None) -> NormalisedDocument:
     ("title", "jurisdiction", "level", "start", "end"),
     [
         ("北京市“十四五”时期教育改革和发展规划(2021—2025年)", "北京市", "municipality", 2021, 2025),
-        ("杭州市临平区教育事业发展“十四五”规划", "临平区", "district", 2021, 2025),
-        ("海淀区教育发展“十三五”规划", "海淀区", "district", 2016, 2020),
+        ("杭州市临平区教育事业发展“十四五”规划", "杭州市临平区", "district", 2021, 2025),
+        ("海淀区教育发展“十三五”规划", "北京市海淀区", "district", 2016, 2020),
         ("某县新时代教师队伍建设实施方案", "某县", "county", None, None),
         ("关于全面深化新时代教师队伍建设改革的实施意见", None, None, None, None),
     ],

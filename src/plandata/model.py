@@ -33,6 +33,10 @@ MEASURE_KINDS = (
 RELATIONS = ("assigned", "lead", "support", "mentioned")
 AGENCY_TYPES = ("party_organ", "government_department", "government", "institution", "group", "other")
 NAME_EN_STATUSES = ("official", "secondary", "constructed")
+# How an agency's name_zh was found (extract/registry.py): official, from the registry's forms and a place of the
+# division table; derived, from a form and a place the table does not know; collective, a group of bodies, which
+# has no official name; unresolved, kept as written.
+NAME_STATUSES = ("official", "derived", "collective", "unresolved")
 ADMIN_LEVELS = ("national", "province", "municipality", "prefecture", "district", "county", "township")
 SCRIPTS = ("zh-Hans", "zh-Hant")
 # How an indicator's target year was found, nearest evidence first (extract/indicators.py).
@@ -209,6 +213,7 @@ class Agency:
     jurisdiction: str | None
     type: str | None
     in_registry: bool = True
+    name_status: str | None = None  # one of NAME_STATUSES
 
 
 @dataclass(frozen=True)

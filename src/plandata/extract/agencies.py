@@ -39,6 +39,7 @@ def extract_task_division(
     for measure in measures:
         start, end = regions[measure.measure_id]
         units, covered = _listed_units(doc, measure, start, end)
+        units = join_collective(doc.text, units, registry, jurisdiction)
         links = [_listed_link(u, registry, jurisdiction) for u in units]
         links += _mention_links(mentions.find(start, end, covered), links, registry, jurisdiction)
         for position, (name, s, e, relation, agency) in enumerate(links, 1):
@@ -72,6 +73,48 @@ def own_regions(measures: list[Measure]) -> dict[str, tuple[int, int]]:
 _Link = tuple[str, int, int, str, Agency]  # name as written, start, end, relation, agency
 # 市人力资源社会保障局(市公务员局): the body before its second name in parentheses.
 _SECOND_NAME_RE = re.compile(r"\(.*\)$")
+
+
+# 各市、州、县人民政府: a collective name listing levels; the list splits it at each 、.
+# 各市(州)、县(市、区)人民政府 too: levels in brackets.
+_COLLECTIVE_HEAD_RE = re.compile(r"^各[省市州县区旗盟乡镇()、]+$")
+_COLLECTIVE_LEVELS_RE = re.compile(r"^[省市州县区旗盟乡镇()、]+$")
+_LEVEL_RUN_RE = re.compile(r"^[、,，\s()省市州县区旗盟乡镇]*$")
+LEVEL_CHARS = "省市州县区旗盟乡镇"
+
+
+def join_collective(
+    text: str, units: list[ListedUnit], registry: Registry, jurisdiction: str | None
+) -> list[ListedUnit]:
+    """Units of one collective name put together again: `各市`, `县人民政府` of `各市、州、县人民政府` are one.
+
+    After a head of 各 and level characters only (各市), the units that follow
+    with nothing but separators and level characters between, that start with a
+    level character and that name no body of the document's places, belong to
+    the head, up to the first with a stem (县人民政府).  `各区、区财政局` in a
+    district plan stays two: 区财政局 resolves.
+    """
+    out: list[ListedUnit] = []
+    k = 0
+    while k < len(units):
+        head, last = units[k], k
+        if _COLLECTIVE_HEAD_RE.match(head.name):
+            while (
+                last + 1 < len(units)
+                and (last == k or _COLLECTIVE_LEVELS_RE.match(units[last].name))  # the first unit with a stem ends it
+                and units[last + 1].relation == head.relation
+                and units[last + 1].name[:1] in LEVEL_CHARS
+                and _LEVEL_RUN_RE.match(text[units[last].end : units[last + 1].start])
+                and registry.resolve(units[last + 1].name, jurisdiction) is None
+            ):
+                last += 1
+        if last > k:
+            end = units[last].end
+            out.append(ListedUnit(text[head.start : end], head.start, end, head.relation))
+        else:
+            out.append(head)
+        k = last + 1
+    return out
 
 
 def _listed_units(

@@ -30,6 +30,7 @@ from typing import TypeVar
 from plandata.errors import RuleTableError
 from plandata.model import ADMIN_LEVELS, AGENCY_TYPES, NAME_EN_STATUSES, Agency
 from plandata.rules.lexicon import read_table
+from plandata.rules.places import NATIONAL, Jurisdiction, Places, load_places
 
 T = TypeVar("T")
 AGENCY_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_:.\-]*$")
@@ -42,27 +43,11 @@ SCOPE_LEVELS: dict[str, tuple[str, ...]] = {
 }
 OWN_SCOPE = "*"  # agency_forms.csv: the stem alone names a body of the document's jurisdiction
 PARTY_PREFIX = "中共"  # written before a jurisdiction's name in party organs: 中共北京市委…
-# Level of a jurisdiction the registry does not know, from its last character.
-LEVEL_BY_LAST_CHAR = {"省": "province", "市": "prefecture", "区": "district", "县": "county", "旗": "county"}
 UNREGISTERED_PREFIX = "unregistered."
-NATIONAL = "national"
 # Answers kept per memo of the registry (names repeat); past this many a memo starts again.
 MEMO_SIZE = 100_000
 # Names starting with these are collective (各乡镇…, 相关高校…): typed as groups even when unknown.
 GROUP_MARKERS = ("各", "相关", "有关")
-
-
-@dataclass(frozen=True)
-class Jurisdiction:
-    """A place bodies belong to; `slug` is None for places the registry does not know."""
-
-    name: str
-    full_name: str
-    parent: str | None
-    admin_level: str
-    slug: str | None
-    name_en: str | None  # the place: Haidian District
-    name_en_adj: str | None  # before a body's name: Beijing Municipal Education Commission
 
 
 @dataclass(frozen=True)
@@ -76,19 +61,35 @@ class AgencyForm:
     name_en: str  # pattern with {adj} and {place}
     type: str
 
-    def fits(self, scope: str, level: str) -> bool:
-        """Whether `scope` + a stem of this form can name a body at `level`."""
-        return scope in self.scopes and level in SCOPE_LEVELS.get(scope, ())
+    def fits(self, j: Jurisdiction) -> bool:
+        """Whether this form names a body of `j` (a tier of its scopes)."""
+        return _tier(j) in self.scopes
 
-    def surfaces(self, level: str | None) -> tuple[str, ...]:
-        """Written forms naming this body from inside a jurisdiction of `level`."""
+    def written(self, word: str) -> tuple[str, ...]:
+        """The stems written with `word` (a scope word or a place's name) in the scope's place: 区 → 区教委."""
+        return tuple(stem.replace(SCOPE_SLOT, word) if SCOPE_SLOT in stem else word + stem for stem in self.stems)
+
+    def surfaces(self, j: Jurisdiction | None, own: bool = True) -> tuple[str, ...]:
+        """Written forms naming this body from inside `j` (bare stems of `*` forms only when `own`)."""
         out: list[str] = []
-        for scope in self.scopes:
-            if scope == OWN_SCOPE:
-                out.extend(self.stems)
-            elif level in SCOPE_LEVELS[scope]:
-                out.extend(scope + stem for stem in self.stems)
-        return tuple(out)
+        if own and OWN_SCOPE in self.scopes:
+            out.extend(s for s in self.stems if SCOPE_SLOT not in s)
+        if j is not None and self.fits(j):
+            for word in _scope_words(j):
+                out.extend(self.written(word))
+        return tuple(dict.fromkeys(out))
+
+
+SCOPE_SLOT = "{s}"  # agency_forms.csv stems: where the scope goes when not in front (团{s}委: 团市委)
+TIER_BY_LEVEL = {"province": "省", "municipality": "市", "prefecture": "市", "district": "区", "county": "县"}
+
+
+def _tier(j: Jurisdiction) -> str | None:
+    return j.tier or TIER_BY_LEVEL.get(j.admin_level)
+
+
+def _scope_words(j: Jurisdiction) -> tuple[str, ...]:
+    return j.scope_words or ((t,) if (t := TIER_BY_LEVEL.get(j.admin_level)) else ())
 
 
 def derived_agency_id(jurisdiction: str | None, name: str) -> str:
@@ -107,27 +108,11 @@ def _check(ok: bool, file: str, line: int, message: str) -> None:
 
 
 def load_jurisdictions() -> dict[str, Jurisdiction]:
-    """`data/jurisdictions.csv`, by name and by full name."""
-    cols = ("jurisdiction", "full_name", "parent", "admin_level", "slug", "name_en", "name_en_adj", "source")
-    out: dict[str, Jurisdiction] = {}
-    for line, row in enumerate(read_table("jurisdictions.csv", cols, "jurisdiction"), 2):
-        _check(row["admin_level"] in ADMIN_LEVELS, "jurisdictions.csv", line, "unknown admin_level")
-        _check(bool(AGENCY_ID_RE.match(row["slug"])), "jurisdictions.csv", line, "slug must be ASCII")
-        j = Jurisdiction(
-            row["jurisdiction"],
-            row["full_name"],
-            row["parent"] or None,
-            row["admin_level"],
-            row["slug"],
-            row["name_en"],
-            row["name_en_adj"],
-        )
-        for key in {j.name, j.full_name}:
-            _check(key not in out, "jurisdictions.csv", line, f"duplicate name {key!r}")
-            out[key] = j
-    for j in out.values():
-        _check(j.parent is None or j.parent in out, "jurisdictions.csv", 0, f"unknown parent of {j.name}")
-    return out
+    """`data/jurisdictions.csv` by full name (see `rules.places`), levels checked."""
+    places = load_places()
+    for j in places.jurisdictions.values():
+        _check(j.admin_level in ADMIN_LEVELS, "jurisdictions.csv", 0, f"unknown admin_level of {j.name}")
+    return places.jurisdictions
 
 
 def load_forms() -> tuple[AgencyForm, ...]:
@@ -186,9 +171,15 @@ def load_curated(jurisdictions: dict[str, Jurisdiction]) -> tuple[Agency, ...]:
                 row["admin_level"],
                 jurisdictions[row["jurisdiction"]].name,
                 row["type"],
+                name_status=_status(row["type"], "official"),
             )
         )
     return tuple(rows)
+
+
+def _status(kind: str | None, otherwise: str) -> str:
+    """`name_status` of a body of type `kind`: a group has no official name."""
+    return "collective" if kind == "group" else otherwise
 
 
 class Registry:
@@ -198,6 +189,7 @@ class Registry:
         self, jurisdictions: dict[str, Jurisdiction], forms: tuple[AgencyForm, ...], curated: tuple[Agency, ...]
     ) -> None:
         self.jurisdictions = jurisdictions
+        self.places = Places(jurisdictions)
         self.forms = forms
         self.curated = curated
         self.curated_by_id = {a.agency_id: a for a in curated}
@@ -206,17 +198,22 @@ class Registry:
         for a in curated:
             for written in (a.name_zh, *a.short_forms):
                 self._curated_forms[(a.jurisdiction, written)] = a
-        # Longest names first, so 北京市海淀区 wins over 北京市; by first character, as only those can start a name.
-        self._prefixes: dict[str, list[tuple[str, Jurisdiction]]] = {}
-        for k, j in sorted({(k, j) for k, j in jurisdictions.items()}, key=lambda kj: -len(kj[0])):
-            self._prefixes.setdefault(k[:1], []).append((k, j))
-        # stem -> positions in `forms` of the forms writing it: only those can match a name ending in the stem
-        self._forms_by_stem: dict[str, list[int]] = {}
+        self._prefixes = self.places.prefixes
+        # written after a place's name (`{s}` + 教委, 团{s}委) -> positions in `forms`
+        self._forms_by_slot: dict[str, list[int]] = {}
         for k, form in enumerate(forms):
             for stem in dict.fromkeys(form.stems):
-                self._forms_by_stem.setdefault(stem, []).append(k)
-        # resolve(), unregistered(), expand() and chain() are pure: their answers are kept (see `_kept`)
-        self._memos: dict[str, dict[object, object]] = {"resolve": {}, "unregistered": {}, "expand": {}, "chain": {}}
+                key = stem if SCOPE_SLOT in stem else SCOPE_SLOT + stem
+                self._forms_by_slot.setdefault(key, []).append(k)
+        self._leads = tuple(sorted({k.split(SCOPE_SLOT)[0] for k in self._forms_by_slot}, key=len, reverse=True))
+        # resolve(), unregistered(), expand(), chain() and written() are pure: their answers are kept (see `_kept`)
+        self._memos: dict[str, dict[object, object]] = {
+            "resolve": {},
+            "unregistered": {},
+            "expand": {},
+            "chain": {},
+            "written": {},
+        }
 
     def _kept(self, memo: str, key: object, compute: Callable[[], T]) -> T:
         """`compute()`, kept in the memo under `key`; a memo of MEMO_SIZE answers starts again."""
@@ -229,21 +226,21 @@ class Registry:
 
     # -- jurisdictions -------------------------------------------------------------------------
     def jurisdiction(self, name: str | None) -> Jurisdiction | None:
-        """The jurisdiction called `name`; unknown names get a level from their last character."""
-        if not name:
-            return None
-        if name in self.jurisdictions:
-            return self.jurisdictions[name]
-        level = LEVEL_BY_LAST_CHAR.get(name[-1])
-        return Jurisdiction(name, name, None, level, None, None, None) if level else None
+        """The jurisdiction called `name` (`Places.jurisdiction`: a shared short name is an unknown place)."""
+        return self.places.jurisdiction(name)
+
+    def candidates(self, name: str) -> list[Jurisdiction]:
+        """Every place `name` may be."""
+        return self.places.candidates(name)
+
+    def ancestors(self, j: Jurisdiction) -> list[Jurisdiction]:
+        """`j`'s parents up to the country, nearest first."""
+        return self.places.ancestors(j)
 
     def chain(self, name: str | None) -> list[Jurisdiction]:
         """The jurisdiction, its ancestors, and the country, nearest first."""
-        out: list[Jurisdiction] = []
         j = self.jurisdiction(name)
-        while j is not None and j not in out:
-            out.append(j)
-            j = self.jurisdictions.get(j.parent) if j.parent else None
+        out: list[Jurisdiction] = [j, *self.ancestors(j)] if j is not None else []
         root = next((j for j in self.jurisdictions.values() if j.admin_level == NATIONAL), None)
         if root is not None and root not in out:
             out.append(root)
@@ -255,10 +252,10 @@ class Registry:
         return self._kept("resolve", (name, jurisdiction), lambda: self._resolve(name, jurisdiction))
 
     def _resolve(self, name: str, jurisdiction: str | None) -> Agency | None:
-        hit = self._resolve_prefixed(name, self.jurisdiction(jurisdiction))
+        chain = self._kept("chain", jurisdiction, lambda: tuple(self.chain(jurisdiction)))
+        hit = self._resolve_prefixed(name, chain)
         if hit is not None:
             return hit
-        chain = self._kept("chain", jurisdiction, lambda: tuple(self.chain(jurisdiction)))
         for depth, j in enumerate(chain):
             own = depth == 0 and bool(jurisdiction)  # 各有关单位 names the document's own bodies only
             hit = self._curated_forms.get((j.name, name)) or self._from_forms(name, j, own)
@@ -266,42 +263,67 @@ class Registry:
                 return hit
         return None
 
-    def _resolve_prefixed(self, name: str, own: Jurisdiction | None) -> Agency | None:
-        """Names that carry their jurisdiction: 北京市教委, 中共北京市委宣传部, 海淀区教育委员会.
+    def _resolve_prefixed(self, name: str, chain: tuple[Jurisdiction, ...]) -> Agency | None:
+        """Names that carry their place: 北京市教委, 中共北京市委宣传部, 团湖北省委, 海淀区教育委员会.
 
-        The document's own jurisdiction counts even when the registry does not
-        know it, so that 余杭区教育委员会 and 区教委 in a Yuhang plan are one body.
+        A place name several places have (朝阳区) counts only for the one in the
+        document's chain.  The document's own jurisdiction counts even when the
+        registry does not know it, so that 某某区教育委员会 and 区教委 in its plan
+        are one body.
         """
-        bare = name.removeprefix(PARTY_PREFIX)
-        unknown = [(own.name, own)] if own is not None and own.slug is None else []
-        for prefix, j in unknown + self._prefixes.get(bare[:1], []):
-            if bare.startswith(prefix) and len(bare) > len(prefix):
-                stem = bare[len(prefix) :]
-                hit = self._curated_forms.get((j.name, name)) or self._expand_stem(stem, j)
+        own = chain[0] if chain and chain[0].admin_level != NATIONAL else None
+        for lead in self._leads:
+            if not name.startswith(lead):
+                continue
+            rest = name[len(lead) :]
+            party = not lead and rest.startswith(PARTY_PREFIX)
+            for bare in (rest.removeprefix(PARTY_PREFIX), rest) if party else (rest,):
+                hit = self._prefixed_place(name, lead, bare, own, chain, party and bare != rest)
                 if hit is not None:
                     return hit
         return None
 
-    def _expand_stem(self, stem: str, j: Jurisdiction) -> Agency | None:
-        for form in self._forms_with_stem(stem):
-            if OWN_SCOPE in form.scopes or any(form.fits(s, j.admin_level) for s in form.scopes):
-                return self.expand(form, j)
+    def _prefixed_place(
+        self, name: str, lead: str, bare: str, own: Jurisdiction | None, chain: tuple, party: bool
+    ) -> Agency | None:
+        unknown = [own.name] if own is not None and own.slug is None else []
+        for prefix in unknown + self._prefixes.get(bare[:1], []):
+            if not (bare.startswith(prefix) and len(bare) > len(prefix)):
+                continue
+            places = [own] if prefix in unknown else self.candidates(prefix)
+            if len(places) > 1:
+                places = [p for p in places if p in chain]  # 朝阳区: only with evidence
+            if len(places) != 1:
+                continue
+            j = places[0]
+            key = lead + SCOPE_SLOT + bare[len(prefix) :]
+            hit = self._curated_forms.get((j.name, name))
+            for k in self._forms_by_slot.get(key, ()) if hit is None else ():
+                form = self.forms[k]
+                if party and form.type != "party_organ":
+                    continue
+                if OWN_SCOPE in form.scopes or form.fits(j):
+                    hit = self.expand(form, j)
+                    break
+            if hit is not None:
+                return hit
         return None
 
     def _from_forms(self, name: str, j: Jurisdiction, own: bool) -> Agency | None:
-        for form in self._forms_with_stem(name, name[1:]):  # the name, or the name after its scope
-            for scope in form.scopes:
-                if scope == OWN_SCOPE:
-                    matched = own and name in form.stems
-                else:
-                    matched = name[:1] == scope and name[1:] in form.stems and form.fits(scope, j.admin_level)
-                if matched:
-                    return self.expand(form, j)
-        return None
+        form = self.written_in(j, own).get(name)
+        return self.expand(form, j) if form is not None else None
 
-    def _forms_with_stem(self, *stems: str) -> list[AgencyForm]:
-        """Forms having one of `stems`, in table order."""
-        return [self.forms[k] for k in sorted({k for stem in stems for k in self._forms_by_stem.get(stem, ())})]
+    def written_in(self, j: Jurisdiction, own: bool) -> dict[str, AgencyForm]:
+        """Written form -> form, for the forms naming bodies of `j` by scope word (and bare stems when `own`)."""
+
+        def compute() -> dict[str, AgencyForm]:
+            out: dict[str, AgencyForm] = {}
+            for form in self.forms:
+                for w in form.surfaces(j, own):
+                    out.setdefault(w, form)
+            return out
+
+        return self._kept("written", (j, own), compute)
 
     def expand(self, form: AgencyForm, j: Jurisdiction) -> Agency:
         """The body `form` names in `j`: curated if listed, generated otherwise."""
@@ -316,11 +338,12 @@ class Registry:
                 None,
                 None,
                 None,
-                form.surfaces(j.admin_level),
+                form.surfaces(j),
                 j.admin_level,
                 j.name,
                 form.type,
                 in_registry=False,
+                name_status=_status(form.type, "derived"),
             )
         agency_id = f"{j.slug}.{form.form_id}"
         if agency_id in self.curated_by_id:
@@ -333,10 +356,11 @@ class Registry:
             name_en,
             "constructed",
             source,
-            form.surfaces(j.admin_level),
+            form.surfaces(j),
             j.admin_level,
             j.name,
             form.type,
+            name_status=_status(form.type, "official"),
         )
 
     def unregistered(self, name: str, jurisdiction: str | None) -> Agency:
@@ -353,7 +377,7 @@ class Registry:
         j = self.jurisdiction(jurisdiction)
         scope = name[:1]
         levels = SCOPE_LEVELS.get(scope, ())
-        place = j if j and (not levels or j.admin_level in levels) else None
+        place = j if j and (not levels or j.admin_level in levels or scope in j.scope_words) else None
         form = next((f for f in self._forms_with_stem(name[1:]) if scope in f.scopes), None)
         kind = form.type if form else ("group" if name.startswith(GROUP_MARKERS) else None)
         level = place.admin_level if place else (levels[0] if len(levels) == 1 else None)
@@ -368,25 +392,30 @@ class Registry:
             place.name if place else None,
             kind,
             in_registry=False,
+            name_status=_status(kind, "unresolved"),
         )
+
+    def _forms_with_stem(self, stem: str) -> list[AgencyForm]:
+        """Forms writing `stem` after their scope, in table order."""
+        return [self.forms[k] for k in self._forms_by_slot.get(SCOPE_SLOT + stem, ())]
 
     # -- enumeration (mentions, tests) --------------------------------------------------------
     def surfaces(self, jurisdiction: str | None) -> dict[str, Agency]:
         """Every written form that resolves in a document of `jurisdiction`, with its agency."""
         written: set[str] = set()
         for depth, j in enumerate(self.chain(jurisdiction)):
-            for form in self.forms:
-                if j.admin_level == NATIONAL:
-                    continue
-                written.update(w for w in form.surfaces(j.admin_level) if depth == 0 or w not in form.stems)
-                written.update(p + stem for p in (j.name, j.full_name) for stem in form.stems)
+            if j.admin_level != NATIONAL:
+                written.update(self.written_in(j, depth == 0))
+                for form in self.forms:
+                    if OWN_SCOPE in form.scopes or form.fits(j):
+                        written.update(w for p in j.names or (j.name,) for w in form.written(p))
             written.update(w for a in self.curated if a.jurisdiction == j.name for w in (a.name_zh, *a.short_forms))
         resolved = {w: self.resolve(w, jurisdiction) for w in written}
         return {w: a for w, a in resolved.items() if a is not None}
 
     def expansions(self, j: Jurisdiction) -> list[tuple[str, Agency]]:
         """Every (written form, agency) the forms and curated rows give inside `j`."""
-        pairs = [(w, self.expand(f, j)) for f in self.forms for w in f.surfaces(j.admin_level)]
+        pairs = [(w, self.expand(f, j)) for w, f in self.written_in(j, True).items()]
         pairs += [(w, a) for a in self.curated if a.jurisdiction == j.name for w in (a.name_zh, *a.short_forms)]
         return pairs
 

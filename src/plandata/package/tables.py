@@ -21,6 +21,7 @@ from plandata.model import (  # noqa: F401  (re-exported: the codelists belong t
     COMPARATORS,
     MEASURE_KINDS,
     NAME_EN_STATUSES,
+    NAME_STATUSES,
     RELATIONS,
     SCRIPTS,
     SOURCE_FORMATS,
@@ -308,6 +309,13 @@ AGENCIES = Table(
         Field("jurisdiction", "string", "Jurisdiction of the body, e.g. 北京市."),
         Field("type", "string", "Kind of body.", enum=AGENCY_TYPES),
         Field("in_registry", "boolean", "True when the body is in plandata's curated registry.", True),
+        Field(
+            "name_status",
+            "string",
+            "official: name_zh is the body's full name; derived: built for a place plandata does not know; "
+            "collective: a group of bodies, with no official name; unresolved: kept as written.",
+            enum=NAME_STATUSES,
+        ),
     ),
     ("agency_id",),
 )
