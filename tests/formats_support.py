@@ -83,13 +83,15 @@ def to_docx(text: str, path: Path) -> Path:
     return path
 
 
-CHROME_TOP = """<div class="top-nav"><a href="/">首页</a> | <a href="/zwgk">政务公开</a> | <a href="/hd">互动交流</a></div>
+CHROME_TOP = """<div class="top-nav"><a href="/">首页</a> | <a href="/zwgk">政务公开</a>
+ | <a href="/hd">互动交流</a></div>
 <div class="breadcrumb">您当前的位置：<a href="/">首页</a> &gt; <a href="/zwgk">政务公开</a> &gt; 规划计划</div>
 <table class="xxgk-meta"><tr><td>索引号：</td><td>11000Z001/2021-00123</td><td>发布机构：</td><td>区教育委员会</td></tr>
 <tr><td>成文日期：</td><td>2021年11月05日</td><td>发布日期：</td><td>2021年11月12日</td></tr></table>
 """
 CHROME_BOTTOM = """<div class="share-box">分享到：微信 微博</div>
-<div class="print"><a href="javascript:window.print()">【打印本页】</a> <a href="javascript:window.close()">【关闭窗口】</a></div>
+<div class="print"><a href="javascript:window.print()">【打印本页】</a>
+ <a href="javascript:window.close()">【关闭窗口】</a></div>
 <div class="footer">主办单位：某区人民政府办公室 版权所有 ICP备00000000号</div>
 """
 
@@ -99,7 +101,7 @@ def to_html(text: str, path: Path, encoding: str = "utf-8") -> Path:
     body = []
     for block in blocks(text):
         if isinstance(block, str):
-            body.append(f"<p style=\"text-indent:2em\">{html.escape(block)}</p>")
+            body.append(f'<p style="text-indent:2em">{html.escape(block)}</p>')
             continue
         rows = []
         for r, row in enumerate(block):
@@ -118,7 +120,7 @@ def to_html(text: str, path: Path, encoding: str = "utf-8") -> Path:
     page = (
         f'<!DOCTYPE html>\n<html><head><meta http-equiv="Content-Type" content="text/html; charset={encoding}">'
         f"<title>规划计划_某区人民政府网</title><script>var x = '首页';</script></head><body>"
-        f"{CHROME_TOP}<div class=\"article\"><div id=\"zoom\" class=\"TRS_Editor\">{''.join(body)}</div></div>"
+        f'{CHROME_TOP}<div class="article"><div id="zoom" class="TRS_Editor">{"".join(body)}</div></div>'
         f"{CHROME_BOTTOM}</body></html>"
     )
     path.write_bytes(page.encode(encoding, errors="xmlcharrefreplace"))
@@ -136,8 +138,16 @@ def convert(source: Path, target: str, out_dir: Path) -> Path:
         raise RuntimeError("LibreOffice is not installed (apt-get install libreoffice-writer-nogui)")
     with tempfile.TemporaryDirectory() as profile:
         subprocess.run(
-            [program, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--convert-to", target,
-             "--outdir", str(out_dir), str(source)],  # fmt: skip
+            [
+                program,
+                f"-env:UserInstallation={Path(profile).as_uri()}",
+                "--headless",
+                "--convert-to",
+                target,
+                "--outdir",
+                str(out_dir),
+                str(source),
+            ],  # fmt: skip
             check=True,
             capture_output=True,
             timeout=300,
@@ -162,8 +172,16 @@ def convert_corpus(raw_dir: Path, out_dir: Path, fmt: str) -> Path:
             raise RuntimeError("LibreOffice is not installed (apt-get install libreoffice-writer-nogui)")
         with tempfile.TemporaryDirectory() as profile:
             subprocess.run(
-                [program, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--convert-to", fmt,
-                 "--outdir", str(out_dir), *map(str, docxs)],  # fmt: skip
+                [
+                    program,
+                    f"-env:UserInstallation={Path(profile).as_uri()}",
+                    "--headless",
+                    "--convert-to",
+                    fmt,
+                    "--outdir",
+                    str(out_dir),
+                    *map(str, docxs),
+                ],  # fmt: skip
                 check=True,
                 capture_output=True,
                 timeout=600,

@@ -31,7 +31,9 @@ EXTENSIONS = {
 }
 # Formats LibreOffice reads, and which of them are one container family (OLE).
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_HTML_RE = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title)\b", re.IGNORECASE | re.DOTALL)
+_HTML_RE = re.compile(
+    rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title)\b", re.IGNORECASE | re.DOTALL
+)
 FORMAT_NAMES = {
     "txt": "plain text",
     "html": "an HTML page",

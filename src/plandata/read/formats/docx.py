@@ -12,10 +12,10 @@ row and column they span.
 from __future__ import annotations
 
 import io
-from importlib.metadata import version
 import re
 import zipfile
 from dataclasses import dataclass
+from importlib.metadata import version
 
 import docx
 from docx.oxml.ns import qn

@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import codecs
 import re
-from importlib.metadata import version
 from collections.abc import Iterator
 from functools import lru_cache
+from importlib.metadata import version
 
 import charset_normalizer
 import lxml.html
@@ -47,10 +47,11 @@ _DROP_TAGS = (
     "script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "select",
     "button", "input", "textarea", "nav", "footer", "aside", "map", "canvas", "audio", "video",
 )  # fmt: skip
-_BLOCK_TAGS = frozenset(
-    "address article blockquote center dd div dl dt figcaption figure form h1 h2 h3 h4 h5 h6 header hr "
-    "li main ol p pre section ul tbody thead tfoot caption".split()
-)
+_BLOCK_TAGS = frozenset((
+    "address", "article", "blockquote", "center", "dd", "div", "dl", "dt", "figcaption", "figure", "form",
+    "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "ol", "p", "pre", "section", "ul",
+    "tbody", "thead", "tfoot", "caption",
+))  # fmt: skip
 # A descendant holding this share of its parent's text is the content, not a part of it.
 _DOMINANT_SHARE = 0.7
 # Fewer Han characters than this in the content: the page has no document in it.
@@ -94,7 +95,11 @@ def _codec(name: str) -> str | None:
 
 def decode_html(data: bytes, name: str) -> tuple[str, str]:
     """The page's text and the charset that read it (see the module docstring)."""
-    for bom, codec in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, codec in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if data.startswith(bom):
             return data.decode(codec, errors="replace"), codec
     head = data[:4096]

@@ -17,10 +17,10 @@ their positions.  From the positions:
 from __future__ import annotations
 
 import io
-from importlib.metadata import version
 import re
 from collections import Counter
 from dataclasses import dataclass
+from importlib.metadata import version
 
 import pdfplumber
 import pypdfium2
@@ -39,7 +39,10 @@ _SENTENCE_END_RE = re.compile(r"[。！？!?；;：:]$")
 # characters in official documents); a numbered heading opens a paragraph.
 _WRAP_SLACK = 2.2
 _INDENT_CHARS = 0.8
-_LABEL_START_RE = re.compile(r"^\s*(?:[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、|\d{1,2}[.、．]\D|第[一二三四五六七八九十百\d]{1,4}[章节条])")
+_LABEL_START_RE = re.compile(
+    r"^\s*(?:[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、"
+    r"|\d{1,2}[.、．]\D|第[一二三四五六七八九十百\d]{1,4}[章节条])"
+)
 # Fewer characters than this per page on average: the pages are images (a scan).
 _MIN_CHARS_PER_PAGE = 10
 
@@ -141,7 +144,9 @@ def _drop_running_lines(pages: list[list[_Line | _Table]], heights: list[float])
     """
 
     def in_margin(item: _Line | _Table, height: float) -> bool:
-        return isinstance(item, _Line) and (item.top < _MARGIN_SHARE * height or item.bottom > (1 - _MARGIN_SHARE) * height)
+        return isinstance(item, _Line) and (
+            item.top < _MARGIN_SHARE * height or item.bottom > (1 - _MARGIN_SHARE) * height
+        )
 
     margins = [[i for i in items if in_margin(i, h)] for items, h in zip(pages, heights, strict=True)]
     offsets = Counter(
