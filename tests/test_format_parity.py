@@ -17,6 +17,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from build_support import RAW, REPO, build_into
 from formats_support import convert_corpus
 
