@@ -234,8 +234,7 @@ def read_source_bytes(path: Path) -> bytes:
         raise InputError(f"{path}: cannot read: {error.strerror or error}") from None
     if len(data) > limit:
         raise InputError(
-            f"{path}: larger than {limit // 2**20} MiB, far beyond any plan document; "
-            f"is it a dump or an archive?"
+            f"{path}: larger than {limit // 2**20} MiB, far beyond any plan document; is it a dump or an archive?"
         )
     return data
 
