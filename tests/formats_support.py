@@ -152,7 +152,7 @@ def convert(source: Path, target: str, out_dir: Path) -> Path:
             capture_output=True,
             timeout=300,
         )
-    return out_dir / f"{source.stem}.{target}"
+    return out_dir / f"{source.stem}.{target.split(':')[0]}"
 
 
 def convert_corpus(raw_dir: Path, out_dir: Path, fmt: str) -> Path:

@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from plandata.check.report import Report
 from plandata.check.validate import validate_package
-from plandata.errors import ValidationFailed, internal_errors_named
+from plandata.errors import SKIPPED, ValidationFailed, internal_errors_named
 from plandata.export import EXPORTS, export_package
 from plandata.extract import agencies, indicators
 from plandata.model import Agency, DocumentResult, RawDocument
@@ -145,7 +145,7 @@ def document_rows(source: Source) -> DocumentRows:
         raw, read_warnings = read_source(source.path, source.manifest_row)
     except UnreadableSource as error:
         empty = {name: arrow_table(TABLES_BY_NAME[name], []) for name in PER_DOCUMENT_TABLES}
-        return DocumentRows(source.document_id, empty, (), (f"skipped: {error}",))
+        return DocumentRows(source.document_id, empty, (), (f"{SKIPPED}{error}",))
     result = process_document(raw)
     tables = assemble([result])
     arrow = {name: arrow_table(TABLES_BY_NAME[name], tables[name]) for name in PER_DOCUMENT_TABLES}

@@ -8,6 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+# How a build's warnings mark a document that could not be read and is not in the package.
+SKIPPED = "skipped: "
+
 
 class PlandataError(Exception):
     """Base class; `exit_code` is what the CLI returns."""

@@ -11,6 +11,7 @@ import shutil
 import time
 from typing import TYPE_CHECKING, TextIO
 
+from plandata.errors import SKIPPED
 from plandata.runner import Progress
 
 if TYPE_CHECKING:
@@ -69,7 +70,7 @@ def progress_for(stream: TextIO, quiet: bool) -> Progress | None:
 def summary_lines(summary: BuildSummary, seconds: float) -> list[str]:
     """The end-of-build summary: counts, agencies outside the registry, warnings (first ten)."""
     lines = [f"built {summary.out_dir} in {seconds:.1f} s"]
-    width = max(len(label) for label, _ in SUMMARY_COUNTS) + 2
+    width = max(len(label) for label, _ in SUMMARY_COUNTS) + 4
     for label, table in SUMMARY_COUNTS:
         lines.append(f"  {label:<{width}}{summary.counts.get(table, 0):>7}")
     if summary.unknown_agencies:
@@ -78,8 +79,15 @@ def summary_lines(summary: BuildSummary, seconds: float) -> list[str]:
         lines.append(f"  {'(not in registry)':<{width}}{len(unknown):>7}  {shown}")
     if summary.steps:
         lines.append("  steps: " + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in summary.steps.items()))
-    lines.append(f"  {'warnings':<{width}}{len(summary.warnings):>7}")
-    lines += [f"    {w}" for w in summary.warnings[:MAX_LISTED_WARNINGS]]
-    if len(summary.warnings) > MAX_LISTED_WARNINGS:
-        lines.append(f"    … and {len(summary.warnings) - MAX_LISTED_WARNINGS} more")
+    # A document that could not be read is missing from the package: said
+    # apart from the warnings and in full, so that it is never lost among them.
+    skipped = [w.removeprefix(SKIPPED) for w in summary.warnings if w.startswith(SKIPPED)]
+    warnings = [w for w in summary.warnings if not w.startswith(SKIPPED)]
+    if skipped:
+        lines.append(f"  {'not built (unreadable)':<{width}}{len(skipped):>7}")
+        lines += [f"    {w}" for w in skipped]
+    lines.append(f"  {'warnings':<{width}}{len(warnings):>7}")
+    lines += [f"    {w}" for w in warnings[:MAX_LISTED_WARNINGS]]
+    if len(warnings) > MAX_LISTED_WARNINGS:
+        lines.append(f"    … and {len(warnings) - MAX_LISTED_WARNINGS} more")
     return lines

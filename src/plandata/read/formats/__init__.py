@@ -78,7 +78,11 @@ def check_format(data: bytes, name: str, promised: str) -> None:
     found = sniff_format(data)
     if promised in ("doc", "wps") and found == "doc":
         return
-    if promised == "docx" and found == "zip" and data.startswith(b"PK\x03\x04"):
+    if promised == "docx" and found == "zip":
+        try:
+            zipfile.ZipFile(io.BytesIO(data))
+        except zipfile.BadZipFile as error:
+            raise InputError(f"{name}: a damaged ZIP file, so no readable Word document ({error})") from None
         raise InputError(f"{name}: a ZIP archive with no Word document in it (word/document.xml missing)")
     if found != promised:
         what = FORMAT_NAMES.get(found or "", "something else") if found else "not in that format"

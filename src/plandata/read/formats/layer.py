@@ -21,9 +21,9 @@ _BREAKS_RE = re.compile(r"[\t\r\n\f\v\u2028\u2029]+")
 # Control characters a reader may pass on (PDF text layers hold some); text holds none.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _SPACES_RE = re.compile(r"[ \u00a0\u3000]{2,}")
-# Pieces of one cell or paragraph joined without a space when the first ends
-# in CJK text or punctuation: Chinese has no spaces between words.
-_CJK_END_RE = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]$")
+# Only a Latin word or number after one (or after its comma, full stop …) keeps a space.
+_WORD_END_RE = re.compile(r"[A-Za-z0-9\u00c0-\u024f][,.;:!?]?$")
+_WORD_START_RE = re.compile(r"^[A-Za-z0-9\u00c0-\u024f]")
 
 
 @dataclass(frozen=True)
@@ -47,14 +47,15 @@ def clean_piece(text: str) -> str:
 def join_pieces(pieces: list[str]) -> str:
     """Pieces of one paragraph or cell (lines of a cell, text runs) as one line.
 
-    A piece ending in Chinese text joins the next without a space; others
-    (Latin words, numbers) keep one between them.
+    Pieces join without a space (Chinese has none between words, and a break
+    after a gloss such as `管理(li)` is inside a word); only two Latin words
+    or numbers keep one between them.
     """
     out = ""
     for piece in (clean_piece(p) for p in pieces):
         if not piece:
             continue
-        if out and not _CJK_END_RE.search(out):
+        if out and _WORD_END_RE.search(out) and _WORD_START_RE.match(piece):
             out += " "
         out += piece
     return out

@@ -43,6 +43,22 @@ _LABEL_START_RE = re.compile(
     r"^\s*(?:[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、"
     r"|\d{1,2}[.、．]\D|第[一二三四五六七八九十百\d]{1,4}[章节条])"
 )
+# A Latin word (a pinyin gloss `(xiang)`, a number) is not broken across
+# lines, nor split from the Chinese characters it follows (`立”的(de)(de)`),
+# so the line before it may end short by the width of that whole run: a
+# character for each Chinese one, half for each Latin letter.
+_UNBREAKABLE_LEAD_RE = re.compile(r"^[^\x21-\x7e\s]{0,3}[\x21-\x7e]+")
+
+
+def _unbreakable_lead(text: str) -> float:
+    """Width, in characters, of the run a line starts with that cannot be broken (0 for plain Chinese)."""
+    lead = _UNBREAKABLE_LEAD_RE.match(text.lstrip())
+    if not lead:
+        return 0.0
+    latin = sum(1 for ch in lead.group() if "\x21" <= ch <= "\x7e")
+    return (len(lead.group()) - latin) + 0.55 * latin
+
+
 # Fewer characters than this per page on average: the pages are images (a scan).
 _MIN_CHARS_PER_PAGE = 10
 
@@ -218,7 +234,7 @@ def read_pdf(data: bytes, name: str) -> TextLayer:
                 wrapped = (
                     isinstance(last, _Line)
                     and paragraph
-                    and last.x1 >= right - _WRAP_SLACK * size
+                    and last.x1 >= right - (_WRAP_SLACK + _unbreakable_lead(item.text)) * size
                     and not _SENTENCE_END_RE.search(last.text.rstrip())
                     and item.x0 < left + _INDENT_CHARS * size  # an indented line opens a paragraph
                     and not _LABEL_START_RE.match(item.text)

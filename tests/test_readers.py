@@ -1,0 +1,256 @@
+"""Format readers on real files: HTML pages, Word files made by python-docx, PDFs made by pdfium.
+
+Each reader must hand on one shape (text layer + table blocks) and refuse
+what it cannot read with a message naming the file.  LibreOffice-made files
+(PDF with a text layer, DOC, encrypted PDF) are in the `clients` tests below.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import docx
+import pypdfium2
+import pytest
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
+
+from build_support import REPO, build_into, read_table
+from formats_support import convert, soffice, to_docx, to_html
+from plandata.errors import InputError
+from plandata.read import ingest
+from plandata.read.formats import format_of, office, read_layer, sniff_format
+
+TASKS = (REPO / "tests" / "fixtures" / "formats" / "raw" / "tasks_table.txt").read_text(encoding="utf-8")
+CHROME = ("首页", "您当前的位置", "索引号", "发布机构", "打印本页", "关闭窗口", "分享到", "版权所有", "var x")
+
+
+def _layer(data: bytes, name: str):
+    return read_layer(data, name, format_of(Path(name)))
+
+
+def _refusal(data: bytes, name: str) -> str:
+    with pytest.raises(InputError) as caught:
+        _layer(data, name)
+    message = str(caught.value)
+    assert message.startswith(f"{name}: "), message
+    return message
+
+
+# HTML ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk", "gb18030"])
+def test_an_html_page_gives_its_content_without_site_chrome(tmp_path: Path, encoding: str) -> None:
+    layer = _layer(to_html(TASKS, tmp_path / "p.html", encoding).read_bytes(), "p.html")
+    assert layer.text.splitlines()[0] == TASKS.splitlines()[0]
+    assert not [c for c in CHROME if c in layer.text]
+    read_as = "utf-8" if encoding == "utf-8" else "gb18030"  # GB18030 is GBK's superset: read as it, never lossy
+    assert layer.reader.startswith("lxml ") and f"charset {read_as}" in layer.reader
+    # The 索引号 block is metadata: it goes to the document's properties, not its text.
+    assert layer.properties == {"issuer": "区教育委员会", "issue_date": "2021-11-05"}
+
+
+def test_an_html_table_is_a_table_block_with_spans_resolved(tmp_path: Path) -> None:
+    layer = _layer(to_html(TASKS, tmp_path / "p.html").read_bytes(), "p.html")
+    (table,) = layer.tables
+    assert table.header_rows == 1
+    assert [row[2] for row in table.rows[1:]] == ["市教育局"] * 3  # one cell with rowspan=3 in the page
+    assert layer.text[table.start : table.end].splitlines()[1].split("\t") == list(table.rows[1])
+
+
+def test_an_html_page_that_lies_about_its_charset_is_read_by_its_bytes() -> None:
+    body = "<p>到2025年，全市学前教育毛入园率达到92%，普惠性幼儿园覆盖率达到85%以上。" * 3 + "</p>"
+    page = f'<html><head><meta charset="utf-8"><title>规划</title></head><body>{body}</body></html>'
+    layer = _layer(page.encode("gb18030"), "lie.html")
+    assert "学前教育毛入园率达到92%" in layer.text
+
+
+def test_html_entities_are_decoded() -> None:
+    page = "<html><body><p>&ldquo;十四五&rdquo;时期，建成&nbsp;标准化学校&#x4E00;批&amp;示范校，"
+    page += "推进教育现代化。" * 5
+    layer = _layer((page + "</p></body></html>").encode(), "e.html")
+    assert "“十四五”时期，建成\u00a0标准化学校一批&示范校" in layer.text  # normalise folds the no-break space
+    assert "&nbsp;" not in layer.text
+
+
+def test_a_redirect_page_and_a_login_form_are_refused() -> None:
+    redirect = b'<html><head><meta http-equiv="refresh" content="0; url=/art/2021/plan.html"></head><body></body>'
+    assert "only redirects to /art/2021/plan.html" in _refusal(redirect, "r.html")
+    login = (
+        "<html><body><form><p>用户登录</p>用户名<input name='u'>密码<input type='password' name='p'>"
+        "<button>登录</button></form></body></html>"
+    ).encode()
+    assert "a login form" in _refusal(login, "login.htm")
+
+
+# DOCX ---------------------------------------------------------------------
+
+_CHINESE_LIST = """<w:abstractNum {ns} w:abstractNumId="90"><w:lvl w:ilvl="0"><w:start w:val="1"/>
+<w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%1）"/></w:lvl>
+<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%2."/></w:lvl></w:abstractNum>"""
+
+
+def _numbered(paragraph, num_id: int, level: int) -> None:
+    ppr = paragraph._p.get_or_add_pPr()
+    ppr.append(parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>'))
+
+
+def test_word_list_numbers_become_the_labels_a_measure_needs() -> None:
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    numbering.insert(0, parse_xml(_CHINESE_LIST.format(ns=nsdecls("w"))))
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    items = (("扩大学前教育资源", 0), ("新建幼儿园", 1), ("改扩建幼儿园", 1), ("发展义务教育", 0), ("建设学校", 1))
+    for text, level in items:
+        _numbered(document.add_paragraph(text), 90, level)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    layer = _layer(buffer.getvalue(), "n.docx")
+    expected = ["（一）扩大学前教育资源", "1.新建幼儿园", "2.改扩建幼儿园", "（二）发展义务教育", "1.建设学校"]
+    assert layer.text.splitlines() == expected
+    assert layer.reader.startswith("python-docx ")
+
+
+def test_a_word_table_with_merged_cells_repeats_them(tmp_path: Path) -> None:
+    layer = _layer(to_docx(TASKS, tmp_path / "t.docx").read_bytes(), "t.docx")
+    (table,) = layer.tables
+    assert [row[2] for row in table.rows[1:]] == ["市教育局"] * 3  # merged vertically in the file
+    assert table.rows[0] == ("序号", "重点任务", "牵头单位", "配合单位", "完成时限")
+    assert layer.text.splitlines() == TASKS.splitlines()
+
+
+def test_a_corrupt_docx_zip_and_a_zip_that_is_not_word_are_refused(tmp_path: Path) -> None:
+    good = to_docx(TASKS, tmp_path / "t.docx").read_bytes()
+    assert "a damaged ZIP file" in _refusal(good[: len(good) // 2], "cut.docx")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("readme.txt", "hello")
+    assert "no Word document in it" in _refusal(buffer.getvalue(), "other.docx")
+
+
+# PDF ----------------------------------------------------------------------
+
+
+def _blank_pdf(pages: int = 1) -> bytes:
+    pdf = pypdfium2.PdfDocument.new()
+    for _ in range(pages):
+        pdf.new_page(595, 842)
+    buffer = io.BytesIO()
+    pdf.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_pdf_without_a_text_layer_is_named_a_scan() -> None:
+    assert "no text layer — a scan; OCR is not supported" in _refusal(_blank_pdf(2), "scan.pdf")
+
+
+def test_a_truncated_pdf_is_named_damaged() -> None:
+    assert "a damaged PDF that cannot be opened" in _refusal(_blank_pdf()[:150], "cut.pdf")
+
+
+# Any format -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "found"),
+    [
+        ("plan.pdf", "到2025年，学前教育毛入园率达到92%".encode(), "not in that format"),
+        ("plan.docx", b"%PDF-1.7\n", "a PDF"),
+        ("plan.html", b"PK\x03\x04" + b"\0" * 40, "a ZIP archive"),
+        ("plan.doc", b"<!DOCTYPE html><html><body></body></html>", "an HTML page"),
+    ],
+)
+def test_an_extension_that_lies_is_named(name: str, data: bytes, found: str) -> None:
+    message = _refusal(data, name)
+    assert f"but the file is {found}; give it the extension of what it is" in message
+
+
+def test_the_sniffer_knows_each_format_by_its_bytes(tmp_path: Path) -> None:
+    assert sniff_format(to_docx(TASKS, tmp_path / "t.docx").read_bytes()) == "docx"
+    assert sniff_format(to_html(TASKS, tmp_path / "t.html", "gbk").read_bytes()) == "html"
+    assert sniff_format(_blank_pdf()) == "pdf"
+    assert sniff_format(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100) == "doc"
+    assert sniff_format(TASKS.encode()) is None
+
+
+def test_without_libreoffice_a_doc_names_the_package_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(office, "find_soffice", lambda: None)
+    message = _refusal(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "old.doc")
+    assert "LibreOffice" in message and "apt-get install libreoffice-writer" in message
+
+
+# Builds -----------------------------------------------------------------------
+
+
+def test_a_mixed_corpus_builds_around_an_unreadable_file(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    from plandata.cli import main
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    to_html(TASKS, raw / "tasks.html", "gbk")
+    to_docx(TASKS, raw / "tasks_word.docx")
+    (raw / "scan.pdf").write_bytes(_blank_pdf())
+    out = tmp_path / "datapackage"
+    assert main(["build", "--raw", str(raw), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "not built (unreadable)       1" in printed
+    assert "scan.pdf: no text layer — a scan" in printed
+
+    documents = {row["source_file"]: row for row in read_table(out, "documents")}
+    assert sorted(documents) == ["tasks.html", "tasks_word.docx"]
+    assert documents["tasks.html"]["format"] == "html" and documents["tasks.html"]["reader"].startswith("lxml ")
+    assert documents["tasks_word.docx"]["format"] == "docx"
+    assert documents["tasks.html"]["page_count"] == ""
+    # Offsets of a converted document point into its text layer, kept in the package.
+    for row in read_table(out, "measures"):
+        layer = (out / "text" / f"{row['document_id']}.txt").read_text(encoding="utf-8")
+        assert row["title"][:8] in layer[int(row["raw_start"]) : int(row["raw_end"])], row
+    assert len(read_table(out, "measures")) == 6 and len(read_table(out, "measure_agencies")) == 16
+
+
+def test_a_file_over_the_size_limit_is_skipped_by_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    to_docx(TASKS, raw / "small.docx")
+    (raw / "big.pdf").write_bytes(_blank_pdf(40))
+    monkeypatch.setattr(ingest, "MAX_BINARY_SOURCE_BYTES", len((raw / "small.docx").read_bytes()) + 1)
+    out = tmp_path / "datapackage"
+    build_into(raw, out)
+    assert [row["source_file"] for row in read_table(out, "documents")] == ["small.docx"]
+
+
+# LibreOffice-made files ---------------------------------------------------------
+
+
+@pytest.mark.clients
+def test_a_pdf_from_libreoffice_has_pages_and_no_page_numbers_in_its_text(tmp_path: Path) -> None:
+    text = "\n".join([TASKS] + ["（一）推进教育数字化转型" + "，建设智慧校园" * 30 + "。"] * 12)
+    pdf = convert(to_docx(text, tmp_path / "long.docx"), "pdf", tmp_path)
+    layer = _layer(pdf.read_bytes(), "long.pdf")
+    assert layer.page_count and layer.page_count >= 2 and len(layer.page_starts) == layer.page_count
+    assert layer.reader.startswith("pdfplumber ")
+    lines = layer.text.splitlines()
+    assert not [line for line in lines if line.strip().isdigit()]  # the footer's page numbers are gone
+    assert "建设智慧校园，建设智慧校园" in layer.text  # wrapped lines join without a space
+    (table, *_) = layer.tables
+    assert [row[2] for row in table.rows[1:4]] == ["市教育局"] * 3
+
+
+@pytest.mark.clients
+def test_an_encrypted_pdf_is_named_encrypted(tmp_path: Path) -> None:
+    options = '{"EncryptFile":{"type":"boolean","value":"true"},"DocumentOpenPassword":{"type":"string","value":"x"}}'
+    pdf = convert(to_docx(TASKS, tmp_path / "locked.docx"), f"pdf:writer_pdf_Export:{options}", tmp_path)
+    assert "the PDF is encrypted (password protected)" in _refusal(pdf.read_bytes(), "locked.pdf")
+
+
+@pytest.mark.clients
+@pytest.mark.parametrize("target", ["doc", "odt"])
+def test_a_word_97_or_opendocument_file_is_read_through_libreoffice(tmp_path: Path, target: str) -> None:
+    assert soffice() is not None
+    converted = convert(to_docx(TASKS, tmp_path / "t.docx"), target, tmp_path)
+    layer = _layer(converted.read_bytes(), f"t.{target}")
+    assert layer.text.splitlines() == TASKS.splitlines()
+    assert "LibreOffice" in layer.reader
