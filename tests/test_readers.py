@@ -22,6 +22,8 @@ from formats_support import convert, soffice, to_docx, to_html
 from plandata.errors import InputError
 from plandata.read import ingest
 from plandata.read.formats import format_of, office, read_layer, sniff_format
+from plandata.read.formats.layer import join_pieces
+from plandata.read.formats.pdf import _unbreakable_lead
 
 TASKS = (REPO / "tests" / "fixtures" / "formats" / "raw" / "tasks_table.txt").read_text(encoding="utf-8")
 CHROME = ("首页", "您当前的位置", "索引号", "发布机构", "打印本页", "关闭窗口", "分享到", "版权所有", "var x")
@@ -254,3 +256,21 @@ def test_a_word_97_or_opendocument_file_is_read_through_libreoffice(tmp_path: Pa
     layer = _layer(converted.read_bytes(), f"t.{target}")
     assert layer.text.splitlines() == TASKS.splitlines()
     assert "LibreOffice" in layer.reader
+
+
+# Line joining ---------------------------------------------------------------
+
+
+def test_lines_join_without_a_space_unless_both_sides_are_latin_words() -> None:
+    assert join_pieces(["深化管理(li)制度(du)", "改革"]) == "深化管理(li)制度(du)改革"
+    assert join_pieces(["教(jiao)", "(jiao)師"]) == "教(jiao)(jiao)師"
+    assert join_pieces(["建设", "5G网络"]) == "建设5G网络"
+    assert join_pieces(["open", "data"]) == "open data" and join_pieces(["2025,", "2035"]) == "2025, 2035"
+
+
+@pytest.mark.parametrize(
+    ("line", "width"),
+    [("立”的(de)(de)决定", 3 + 0.55 * 8), ("•【制定机关】杭州", 3), ("(xiang)政治", 0.55 * 7), ("推进教育", 0)],
+)
+def test_a_pdf_line_may_follow_a_short_line_by_the_width_of_its_unbreakable_start(line: str, width: float) -> None:
+    assert _unbreakable_lead(line) == pytest.approx(width)

@@ -47,7 +47,8 @@ _LABEL_START_RE = re.compile(
 # lines, nor split from the Chinese characters it follows (`立”的(de)(de)`),
 # so the line before it may end short by the width of that whole run: a
 # character for each Chinese one, half for each Latin letter.
-_UNBREAKABLE_LEAD_RE = re.compile(r"^[^\x21-\x7e\s]{0,3}[\x21-\x7e]+")
+# An opening bracket or a bullet cannot end a line either (`•【制定机关】`).
+_UNBREAKABLE_LEAD_RE = re.compile(r"^(?:[^\x21-\x7e\s]{0,3}[\x21-\x7e]+|[•·‘“《〈「『【〔（(\[]+.)")
 
 
 def _unbreakable_lead(text: str) -> float:
