@@ -105,7 +105,9 @@ def test_document_without_manifest_row_builds_with_warning(tmp_path: Path, capsy
     raw.mkdir()
     (raw / "extra_plan.txt").write_text("一、总体要求\n1.建设学校。到2025年建成10所学校。\n", encoding="utf-8")
     assert main(["build", "--raw", str(raw), "--out", str(tmp_path / "out")]) == 0
-    assert "extra_plan.txt: no row in documents.csv" in capsys.readouterr().out
+    out, err = capsys.readouterr()
+    assert "plandata: warning: extra_plan.txt: no row in documents.csv" in err
+    assert out.splitlines()[-1].split() == ["warnings", "1"]
 
 
 @pytest.mark.parametrize(

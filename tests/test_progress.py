@@ -12,7 +12,15 @@ from pathlib import Path
 import pytest
 
 from plandata.build import BuildSummary
-from plandata.progress import MAX_LISTED_WARNINGS, ProgressBar, progress_for, summary_lines
+from plandata.errors import SKIPPED
+from plandata.progress import (
+    MAX_LISTED_FILES,
+    MAX_LISTED_WARNINGS,
+    ProgressBar,
+    progress_for,
+    summary_lines,
+    warning_lines,
+)
 
 ROOT = Path(__file__).parents[1]
 
@@ -81,11 +89,21 @@ def test_bar_line(done: int, total: int, bar: str) -> None:
     assert f"{done}/{total}" in line
 
 
-def test_summary_fits_one_screen() -> None:
+def test_summary_fits_one_screen_and_warnings_are_grouped() -> None:
     warnings = [f"raw/{n:03d}.txt: no measures found" for n in range(25)]
+    warnings += [f"raw/t{n}.txt, line {n}: a ragged row" for n in range(2)] + [f"{SKIPPED}raw/scan.pdf: a scan"]
     summary = BuildSummary(Path("datapackage"), {"documents": 25, "measures": 0}, warnings, ["某区教育工作小组"])
     lines = summary_lines(summary, 1.25)
     assert lines[0] == "built datapackage in 1.2 s"
-    assert any(line.split() == ["warnings", "25"] for line in lines)
-    assert lines[-1].strip() == f"… and {25 - MAX_LISTED_WARNINGS} more"
-    assert len(lines) <= 24
+    assert lines[-2:] == ["  not built (unreadable)       1  (listed on stderr)", "  warnings                    27"]
+    assert warning_lines(warnings) == [
+        "plandata: not built (unreadable): raw/scan.pdf: a scan",
+        "plandata: warning: 25 files: no measures found: raw/000.txt, raw/001.txt, raw/002.txt, raw/003.txt,"
+        f" raw/004.txt … (+{25 - MAX_LISTED_FILES})",
+        "plandata: warning: 2 files: a ragged row: raw/t0.txt, line 0, raw/t1.txt, line 1",
+    ]
+
+
+def test_at_most_ten_kinds_of_warning_are_listed() -> None:
+    lines = warning_lines([f"raw/{n}.txt: problem {n}" for n in range(MAX_LISTED_WARNINGS + 4)])
+    assert len(lines) == MAX_LISTED_WARNINGS + 1 and lines[-1].endswith("… and 4 more kinds of warning")

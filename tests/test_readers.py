@@ -197,9 +197,9 @@ def test_a_mixed_corpus_builds_around_an_unreadable_file(tmp_path: Path, capsys:
     (raw / "scan.pdf").write_bytes(_blank_pdf())
     out = tmp_path / "datapackage"
     assert main(["build", "--raw", str(raw), "--out", str(out)]) == 0
-    printed = capsys.readouterr().out
-    assert "not built (unreadable)       1" in printed
-    assert "scan.pdf: no text layer — a scan" in printed
+    printed, errors = capsys.readouterr()
+    assert "not built (unreadable)       1  (listed on stderr)" in printed
+    assert f"plandata: not built (unreadable): {raw / 'scan.pdf'}: no text layer — a scan" in errors
 
     documents = {row["source_file"]: row for row in read_table(out, "documents")}
     assert sorted(documents) == ["tasks.html", "tasks_word.docx"]
@@ -274,3 +274,17 @@ def test_lines_join_without_a_space_unless_both_sides_are_latin_words() -> None:
 )
 def test_a_pdf_line_may_follow_a_short_line_by_the_width_of_its_unbreakable_start(line: str, width: float) -> None:
     assert _unbreakable_lead(line) == pytest.approx(width)
+
+
+def test_a_file_of_another_kind_in_raw_is_said_to_be_left_out(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    from plandata.cli import main
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    to_docx(TASKS, raw / "tasks.docx")
+    (raw / "annex.xlsx").write_bytes(b"PK\x03\x04")
+    (raw / ".DS_Store").write_bytes(b"\0")
+    assert main(["build", "--raw", str(raw), "--out", str(tmp_path / "datapackage"), "--quiet"]) == 0
+    errors = capsys.readouterr().err
+    assert "plandata: warning: annex.xlsx: not a format plandata reads (*.txt, *.html" in errors
+    assert ".DS_Store" not in errors

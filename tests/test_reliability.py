@@ -317,3 +317,19 @@ def test_help_lists_the_exit_codes(capfd: pytest.CaptureFixture[str]) -> None:
     stdout = capfd.readouterr().out
     for code, meaning in EXIT_CODES.items():
         assert f"  {code}  {meaning}" in stdout
+
+
+def test_every_subcommand_describes_itself(capfd: pytest.CaptureFixture[str]) -> None:
+    for command in ("build", "export", "validate", "schemas", "release"):
+        assert main([command, "--help"]) == 0
+        usage, description = capfd.readouterr().out.split("\n\n")[:2]
+        assert usage.startswith(f"usage: plandata {command}") and description[0].isupper(), description
+        assert description.endswith(".") and "\n" not in description
+
+
+def test_validate_json_gives_the_verdict(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    assert main(["validate", str(Path(__file__).parents[1] / "datapackage"), "--json"]) == 0
+    verdict = json.loads(capfd.readouterr().out)
+    assert verdict["valid"] is True and verdict["errors"] == {} and verdict["rows_checked"] > 0

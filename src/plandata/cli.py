@@ -10,6 +10,7 @@ the subcommand) adds the traceback.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -37,7 +38,7 @@ class CommandParser(argparse.ArgumentParser):
 def _build(args: argparse.Namespace) -> int:
     from plandata.build import BuildOptions, build
     from plandata.export import parse_exports
-    from plandata.progress import progress_for, summary_lines
+    from plandata.progress import progress_for, summary_lines, warning_lines
 
     started = time.monotonic()
     progress = progress_for(sys.stderr, args.quiet)
@@ -45,6 +46,10 @@ def _build(args: argparse.Namespace) -> int:
     summary = build(Path(args.raw), Path(args.out), options)
     if not args.quiet:
         print("\n".join(summary_lines(summary, time.monotonic() - started)))
+    sys.stdout.flush()  # the summary first, then the warnings, where both go to one terminal
+    # Warnings go to stderr, even with --quiet: a document left out must never pass unseen.
+    for line in warning_lines(summary.warnings):
+        print(line, file=sys.stderr)
     return 0
 
 
@@ -79,7 +84,11 @@ def _validate(args: argparse.Namespace) -> int:
     elif not (path / "datapackage.json").is_file():
         raise InputError(f"{path}: no datapackage.json here; give the folder `plandata build` wrote")
     report = validate_package(path, full=args.full)
-    print("\n".join(report.lines()))
+    if args.json:
+        verdict = {"valid": report.valid, "rows_checked": report.rows_checked, "method": report.method}
+        print(json.dumps({**verdict, "errors": report.errors}, ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(report.lines()))
     return 0 if report.valid else 1
 
 
@@ -108,7 +117,12 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=f"plandata {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
-    b = sub.add_parser("build", help="build the data package from raw/")
+
+    def command(name: str, summary: str) -> argparse.ArgumentParser:
+        # The one-line summary is also the subcommand's own --help description.
+        return sub.add_parser(name, help=summary, description=summary[0].upper() + summary[1:] + ".")
+
+    b = command("build", "build the data package from raw/")
     b.add_argument("--raw", default="raw", help="folder of source documents (default: raw)")
     b.add_argument("--out", default="datapackage", help="output folder (default: datapackage)")
     b.add_argument("--quiet", action="store_true", help="no progress bar, and nothing printed on success")
@@ -132,25 +146,26 @@ def parser() -> argparse.ArgumentParser:
         help="exports written after the package: all, none, or a list of xlsx,sqlite,spreadsheet (default: all)",
     )
     b.set_defaults(func=_build)
-    e = sub.add_parser("export", help="write the workbook, database and spreadsheet CSVs from a built package")
+    e = command("export", "write the workbook, database and spreadsheet CSVs from a built package")
     e.add_argument("package", nargs="?", default="datapackage", help="package folder (default: datapackage)")
     e.add_argument(
         "--to", default="all", metavar="LIST", help="all, or a list of xlsx,sqlite,spreadsheet (default: all)"
     )
     e.add_argument("--jobs", type=_positive, default=None, help="worker processes, one per export (default: 1)")
     e.set_defaults(func=_export)
-    v = sub.add_parser("validate", help="validate a built package (frictionless, JSON Schema, Parquet)")
+    v = command("validate", "validate a built package (frictionless, JSON Schema, Parquet)")
     v.add_argument("path", nargs="?", default="datapackage", help="package folder or its datapackage.json")
     v.add_argument(
         "--full",
         action="store_true",
         help="run frictionless and jsonschema themselves instead of the fast path (slow on big packages)",
     )
+    v.add_argument("--json", action="store_true", help="print the verdict as JSON (valid, rows_checked, errors)")
     v.set_defaults(func=_validate)
-    s = sub.add_parser("schemas", help="write the JSON Schemas of every table")
+    s = command("schemas", "write the JSON Schemas of every table")
     s.add_argument("--out", default="schemas", help="output folder (default: schemas)")
     s.set_defaults(func=_schemas)
-    r = sub.add_parser("release", help="check the built package and write dist/plandata-<version>.zip")
+    r = command("release", "check the built package and write dist/plandata-<version>.zip")
     r.add_argument("--root", default=".", help="project folder with datapackage/, schemas/ (default: .)")
     r.add_argument("--out", default=None, help="folder for the zip (default: <root>/dist)")
     r.set_defaults(func=_release)

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 BAR_WIDTH = 24
 MAX_LISTED_WARNINGS = 10
+MAX_LISTED_FILES = 5
 # Summary rows: (label, table whose row count it shows).
 SUMMARY_COUNTS = (
     ("documents", "documents"),
@@ -68,7 +69,7 @@ def progress_for(stream: TextIO, quiet: bool) -> Progress | None:
 
 
 def summary_lines(summary: BuildSummary, seconds: float) -> list[str]:
-    """The end-of-build summary: counts, agencies outside the registry, warnings (first ten)."""
+    """The end-of-build summary for stdout: counts, agencies outside the registry, steps, warning count."""
     lines = [f"built {summary.out_dir} in {seconds:.1f} s"]
     width = max(len(label) for label, _ in SUMMARY_COUNTS) + 4
     for label, table in SUMMARY_COUNTS:
@@ -79,15 +80,37 @@ def summary_lines(summary: BuildSummary, seconds: float) -> list[str]:
         lines.append(f"  {'(not in registry)':<{width}}{len(unknown):>7}  {shown}")
     if summary.steps:
         lines.append("  steps: " + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in summary.steps.items()))
-    # A document that could not be read is missing from the package: said
-    # apart from the warnings and in full, so that it is never lost among them.
-    skipped = [w.removeprefix(SKIPPED) for w in summary.warnings if w.startswith(SKIPPED)]
-    warnings = [w for w in summary.warnings if not w.startswith(SKIPPED)]
+    skipped = sum(w.startswith(SKIPPED) for w in summary.warnings)
     if skipped:
-        lines.append(f"  {'not built (unreadable)':<{width}}{len(skipped):>7}")
-        lines += [f"    {w}" for w in skipped]
-    lines.append(f"  {'warnings':<{width}}{len(warnings):>7}")
-    lines += [f"    {w}" for w in warnings[:MAX_LISTED_WARNINGS]]
-    if len(warnings) > MAX_LISTED_WARNINGS:
-        lines.append(f"    … and {len(warnings) - MAX_LISTED_WARNINGS} more")
+        lines.append(f"  {'not built (unreadable)':<{width}}{skipped:>7}  (listed on stderr)")
+    lines.append(f"  {'warnings':<{width}}{len(summary.warnings) - skipped:>7}")
+    return lines
+
+
+def warning_lines(warnings: list[str]) -> list[str]:
+    """The build's warnings for stderr: unreadable documents in full, then the rest grouped.
+
+    A document that could not be read is missing from the package, so each
+    is listed.  Other warnings are grouped by what they say (the file name
+    before the first `: ` aside): one line per kind with the count and the
+    first few files, so that 500 files without a manifest row are one line.
+    """
+    skipped = [w.removeprefix(SKIPPED) for w in warnings if w.startswith(SKIPPED)]
+    lines = [f"plandata: not built (unreadable): {w}" for w in skipped]
+    groups: dict[str, list[str]] = {}
+    for warning in warnings:
+        if warning.startswith(SKIPPED):
+            continue
+        where, sep, what = warning.partition(": ")
+        groups.setdefault(what if sep else warning, []).append(where if sep else "")
+    for shown, (what, files) in enumerate(groups.items()):
+        if shown == MAX_LISTED_WARNINGS:
+            lines.append(f"plandata: warning: … and {len(groups) - MAX_LISTED_WARNINGS} more kinds of warning")
+            break
+        if len(files) == 1:
+            lines.append(f"plandata: warning: {files[0]}: {what}" if files[0] else f"plandata: warning: {what}")
+            continue
+        more = len(files) - MAX_LISTED_FILES
+        names = ", ".join(files[:MAX_LISTED_FILES]) + (f" … (+{more})" if more > 0 else "")
+        lines.append(f"plandata: warning: {len(files)} files: {what}: {names}")
     return lines

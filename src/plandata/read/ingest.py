@@ -351,6 +351,12 @@ def plan_sources(raw_dir: Path) -> tuple[list[Source], list[str]]:
     paths = list_sources(raw_dir)
     if not paths:
         raise InputError(f"{raw_dir}: no source documents ({SOURCE_GLOBS}) to build from")
+    # A file of another kind (.xlsx, .jpg, .zip …) is said to be left out,
+    # so that a user who dropped it into raw/ knows it was not built.
+    taken = {p.name for p in paths} | {MANIFEST_NAME}
+    for other in sorted(p.name for p in raw_dir.iterdir() if p.name not in taken and not p.name.startswith(".")):
+        if (raw_dir / other).is_file():
+            warnings.append(f"{other}: not a format plandata reads ({SOURCE_GLOBS}); left out")
     sources = []
     for path in paths:
         row = manifest.get(path.name)
