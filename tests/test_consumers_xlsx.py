@@ -23,6 +23,7 @@ from consumers_support import (
     soffice,
 )
 from plandata.export.xlsx import (
+    ABOUT_SHEET,
     DICTIONARY_SHEET,
     EXCEL_MAX_CELL_CHARS,
     MAX_WIDTH,
@@ -105,7 +106,7 @@ def test_libreoffice_reads_the_dictionary_sheet(converted: Path) -> None:
 
 def test_sheets_and_layout(packages: dict[str, Path]) -> None:
     book = openpyxl.load_workbook(packages["real"] / XLSX_PATH)
-    assert book.sheetnames == [t.name for t in TABLES] + [DICTIONARY_SHEET]
+    assert book.sheetnames == [t.name for t in TABLES] + [DICTIONARY_SHEET, ABOUT_SHEET]
     for table in TABLES:
         sheet = book[table.name]
         assert sheet.freeze_panes == "A2"
@@ -147,7 +148,7 @@ def test_a_table_longer_than_a_sheet_continues_on_the_next(packages: dict[str, P
             assert [c.value for c in sheet[1]] == table.field_names
             rows += [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
         assert [r[0] for r in rows] == [row[table.field_names[0]] for row in expected]
-    assert book.sheetnames[-1] == DICTIONARY_SHEET
+    assert book.sheetnames[-2:] == [DICTIONARY_SHEET, ABOUT_SHEET]
 
 
 @pytest.mark.parametrize(
@@ -183,3 +184,15 @@ def test_fit_cell() -> None:
     assert fit_cell("字" * 10) == "字" * 10
     long = fit_cell("字" * (EXCEL_MAX_CELL_CHARS + 1))
     assert len(long) == EXCEL_MAX_CELL_CHARS and long.endswith(TRUNCATION_NOTE)
+
+
+def test_the_workbook_says_its_licence_and_how_to_cite_it(packages: dict[str, Path]) -> None:
+    import json
+
+    book = openpyxl.load_workbook(packages["real"] / XLSX_PATH, read_only=True)
+    assert book.sheetnames[-1] == ABOUT_SHEET and book.sheetnames[0] == TABLES[0].name  # data first
+    about = dict(list(book["about"].iter_rows(values_only=True))[1:])
+    descriptor = json.loads((packages["real"] / "datapackage.json").read_text(encoding="utf-8"))
+    assert about["version"] == descriptor["version"]
+    assert "https://creativecommons.org/licenses/by/4.0/" in about["licence"]
+    assert descriptor["title"] in about["attribution"] and about["homepage"] == descriptor["homepage"]

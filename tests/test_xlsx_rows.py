@@ -25,7 +25,7 @@ import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from plandata.export.xlsx import DICTIONARY_SHEET, sheet_names, write_workbook
+from plandata.export.xlsx import ABOUT_SHEET, DICTIONARY_SHEET, sheet_names, write_workbook
 from plandata.export.xlsx_rows import (
     EXCEL_MAX_CELL_CHARS,
     PYTHON_WHITESPACE,
@@ -197,8 +197,9 @@ def test_whitespace_class_is_what_python_re_calls_whitespace() -> None:
 
 
 def _package(root: Path, tables: dict[str, list[dict[str, Any]]]) -> Path:
-    """A package folder holding only data/*.parquet, of the tables' types (every column nullable)."""
+    """A package folder holding data/*.parquet, of the tables' types (every column nullable), and a descriptor."""
     (root / "data").mkdir(parents=True)
+    (root / "datapackage.json").write_text('{"title": "t", "version": "0"}', encoding="utf-8")
     for table in TABLES:
         schema = pa.schema([pa.field(f.name, _ARROW[f.type]) for f in table.fields])
         pq.write_table(pa.Table.from_pylist(tables[table.name], schema), root / "data" / f"{table.name}.parquet")
@@ -226,7 +227,7 @@ def test_workbook_is_the_same_as_cell_by_cell(
     with zipfile.ZipFile(fast) as book:
         written = re.findall(r'<sheet name="([^"]+)"', book.read("xl/workbook.xml").decode())
     sheets = [name for t in TABLES for name in sheet_names(t.name, len(tables[t.name]), max_rows)]
-    assert written == [*sheets, DICTIONARY_SHEET]
+    assert written == [*sheets, DICTIONARY_SHEET, ABOUT_SHEET]
 
 
 @pytest.mark.parametrize("cell_by_cell", [False, True], ids=["batches", "cell_by_cell"])

@@ -13,6 +13,7 @@ time; `xlsx_rows` writes the data rows.
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -34,6 +35,7 @@ from plandata.package.rows import BATCH_ROWS, parquet_path, row_count, samples
 from plandata.package.tables import TABLES, Table
 
 DICTIONARY_SHEET = "data_dictionary"
+ABOUT_SHEET = "about"
 EXCEL_MAX_ROWS = 1_048_576
 MIN_WIDTH, MAX_WIDTH = 6, 60
 
@@ -139,6 +141,36 @@ def _write_dictionary(book: xlsxwriter.Workbook, first_rows: dict[str, list[Any]
             write_cell(sheet, row_number, col, field_type, row[col], formats.text_marked)
 
 
+def about_rows(descriptor: dict[str, Any]) -> list[tuple[str, str]]:
+    """What the workbook is, its licences and how to cite it, from the package's `datapackage.json`."""
+    licences = "; ".join(f"{x.get('title', x['name'])}: {x.get('path', '')}" for x in descriptor.get("licenses", []))
+    creators = ", ".join(c["title"] for c in descriptor.get("contributors", []) if "title" in c)
+    return [
+        ("title", descriptor.get("title", "")),
+        ("version", str(descriptor.get("version", ""))),
+        ("created", str(descriptor.get("created", ""))),
+        ("licence", licences),
+        (
+            "attribution",
+            f"{creators}, {descriptor.get('title', '')}, version {descriptor.get('version', '')}"
+            f" ({descriptor.get('homepage', '')})",
+        ),  # fmt: skip
+        ("homepage", descriptor.get("homepage", "")),
+        ("description", descriptor.get("description", "")),
+        ("sources", f"{len(descriptor.get('sources', []))} documents; see the documents sheet"),
+        ("data dictionary", f"the {DICTIONARY_SHEET} sheet, and README.md in the package"),
+    ]
+
+
+def _write_about(book: xlsxwriter.Workbook, package_dir: Path, formats: _Formats) -> None:
+    rows = about_rows(json.loads((package_dir / "datapackage.json").read_text(encoding="utf-8")))
+    columns = [("field", "string"), ("value", "string")]
+    sheet = _add_sheet(book, ABOUT_SHEET, columns, ([list(r) for r in rows], len(rows)), formats)
+    for row_number, row in enumerate(rows, start=1):
+        for col, value in enumerate(row):
+            write_cell(sheet, row_number, col, "string", value, formats.text_marked)
+
+
 def write_workbook(
     package_dir: Path, path: Path, max_rows: int = EXCEL_MAX_ROWS, *, cell_by_cell: bool = False
 ) -> Path:
@@ -170,5 +202,6 @@ def write_workbook(
         sample = [[row[name] for name in table.field_names] for row in first_rows[table.name]]
         _write_table(book, package_dir, table, sample, formats, max_rows, cell_by_cell)
     _write_dictionary(book, first_rows, formats)
+    _write_about(book, package_dir, formats)  # last: tools that read "the first sheet" get the data
     book.close()
     return path
