@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import shutil
 import sqlite3
 import subprocess
@@ -14,9 +15,9 @@ from datasette.app import Datasette
 
 from consumers_support import build_real_package
 from plandata.export.sqlite import FTS_HASH_BYTES, FTS_TABLE, write_database
-from plandata.package.files import SQLITE_PATH
+from plandata.package.files import DATASETTE_PATH, SQLITE_PATH
 from plandata.package.readme_sections import SQLITE_QUERIES
-from plandata.package.tables import TABLES
+from plandata.package.tables import TABLES, TABLES_BY_NAME
 
 
 @pytest.fixture(scope="module")
@@ -149,3 +150,34 @@ def test_full_text_index_is_sound_and_finds_what_like_finds(package: Path) -> No
             assert found == scanned, needle
     finally:
         db.close()
+
+
+def test_datasette_shows_the_metadata_and_searches_two_character_words(package: Path) -> None:
+    metadata = json.loads((package / DATASETTE_PATH).read_text(encoding="utf-8"))
+    db = sqlite3.connect(package / SQLITE_PATH)
+    try:
+        # The words people type: two characters, which FTS5 trigram MATCH cannot find.
+        word = next(
+            w for (t,) in db.execute("SELECT title FROM measures ORDER BY measure_id") for w in (t[:2], t[2:4]) if w
+        )
+        expected = {m for (m,) in db.execute("SELECT measure_id FROM measures WHERE title LIKE ?1 OR text LIKE ?1",
+                                             (f"%{word}%",))}  # fmt: skip
+        assert not list(db.execute(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?", (word,)))
+    finally:
+        db.close()
+
+    async def query() -> tuple[dict, list[dict], str]:
+        datasette = Datasette([str(package / SQLITE_PATH)], metadata=metadata)
+        shown = (await datasette.client.get("/-/metadata.json")).json()
+        found = await datasette.client.get("/plandata/search.json", params={"q": word, "_shape": "array"})
+        page = (await datasette.client.get("/plandata/indicators")).text
+        return shown, found.json(), page
+
+    shown, found, page = asyncio.run(query())
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    assert shown["title"] == descriptor["title"] and shown["license"] == "CC-BY-4.0"
+    tables = shown["databases"]["plandata"]["tables"]
+    assert {t.name for t in TABLES} <= set(tables)
+    assert all(tables[t.name]["columns"] == {f.name: f.description for f in t.fields} for t in TABLES)
+    assert expected and {row["measure_id"] for row in found} == expected
+    assert TABLES_BY_NAME["indicators"].description[:20] in page  # the table's description on its page

@@ -15,13 +15,13 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from plandata.errors import InputError
-from plandata.package.files import SQLITE_PATH, XLSX_PATH, spreadsheet_csv_path
+from plandata.package.files import DATASETTE_PATH, SQLITE_PATH, XLSX_PATH, spreadsheet_csv_path
 from plandata.package.package_meta import register_files
 
 # Export name (as `--to`/`--exports` take it) and what it writes, in descriptor order.
 EXPORTS = {
     "xlsx": "an Excel workbook, one sheet per table plus a data dictionary",
-    "sqlite": "a SQLite database with keys, join indexes and full-text search",
+    "sqlite": "a SQLite database with keys, join indexes and full-text search, and its Datasette metadata",
     "spreadsheet": "CSV files for Excel (UTF-8 with byte-order mark, CRLF)",
 }
 
@@ -52,10 +52,12 @@ def write_export(kind: str, package_dir: Path) -> list[str]:
         write_workbook(package_dir, package_dir / XLSX_PATH)
         return [XLSX_PATH]
     if kind == "sqlite":
+        from plandata.export.datasette import write_datasette_metadata
         from plandata.export.sqlite import write_database
 
         write_database(package_dir, package_dir / SQLITE_PATH)
-        return [SQLITE_PATH]
+        write_datasette_metadata(package_dir, package_dir / DATASETTE_PATH)
+        return [SQLITE_PATH, DATASETTE_PATH]
     from plandata.export.spreadsheet_csv import write_spreadsheet_csv
 
     written = []

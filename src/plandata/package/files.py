@@ -11,6 +11,7 @@ from typing import Any
 
 XLSX_PATH = "plandata.xlsx"
 SQLITE_PATH = "plandata.sqlite"
+DATASETTE_PATH = "plandata.datasette.json"
 SPREADSHEET_CSV_DIR = "spreadsheet"
 README_PATH = "README.md"
 
@@ -29,6 +30,14 @@ _SQLITE = {
     "title": "All tables as a SQLite database",
     "description": "Primary and foreign keys, indexes on the join columns and a full-text index "
     "(measures_fts, trigram tokenizer) over measure titles and text; opens in Datasette.",
+}
+_DATASETTE = {
+    "name": "database_datasette_metadata",
+    "format": "json",
+    "mediatype": "application/json",
+    "title": "Datasette metadata for the SQLite database",
+    "description": "Title, licence, source, table and column descriptions and a `search` query that finds "
+    "measures by words of any length: datasette plandata.sqlite -m plandata.datasette.json",
 }
 
 
@@ -51,7 +60,7 @@ def _spreadsheet_csv(table_name: str) -> dict[str, str]:
 
 def consumer_files(table_names: list[str]) -> dict[str, dict[str, str]]:
     """Package path -> resource properties of every consumer file, in descriptor order."""
-    files = {XLSX_PATH: _XLSX, SQLITE_PATH: _SQLITE}
+    files = {XLSX_PATH: _XLSX, SQLITE_PATH: _SQLITE, DATASETTE_PATH: _DATASETTE}
     files.update({spreadsheet_csv_path(name): _spreadsheet_csv(name) for name in table_names})
     return files
 

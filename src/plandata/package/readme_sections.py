@@ -7,7 +7,7 @@ the sqlite3 command-line shell over `plandata.sqlite`).
 
 from __future__ import annotations
 
-from plandata.package.files import SQLITE_PATH, XLSX_PATH, spreadsheet_csv_path
+from plandata.package.files import DATASETTE_PATH, SQLITE_PATH, XLSX_PATH, spreadsheet_csv_path
 from plandata.package.tables import Table
 
 DUCKDB_HEADING = "## DuckDB: query the Parquet files directly"
@@ -126,7 +126,10 @@ def sqlite() -> list[str]:
     return [
         SQLITE_HEADING,
         "",
-        f"`sqlite3 {SQLITE_PATH}` or `datasette {SQLITE_PATH}`. Every table has its primary key and declared "
+        f"`sqlite3 {SQLITE_PATH}` or `datasette {SQLITE_PATH} -m {DATASETTE_PATH}` (the metadata file gives "
+        "Datasette the title, licence, source and every table's and column's description, and a `search` "
+        "query that finds measures by words of any length, two-character words included). Every table has its "
+        "primary key and declared "
         "foreign keys (turn on `PRAGMA foreign_keys = ON` to have SQLite enforce them on changes), the join "
         "columns are indexed, and `measures_fts` is a full-text index over `measures.title` and "
         "`measures.text` (FTS5, trigram tokenizer, so it finds any Chinese substring of three or more "
