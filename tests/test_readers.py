@@ -23,7 +23,7 @@ from plandata.errors import InputError
 from plandata.read import ingest
 from plandata.read.formats import format_of, office, read_layer, sniff_format
 from plandata.read.formats.layer import join_pieces
-from plandata.read.formats.pdf import _unbreakable_lead
+from plandata.read.formats.pdf import _line_text, _unbreakable_lead
 
 TASKS = (REPO / "tests" / "fixtures" / "formats" / "raw" / "tasks_table.txt").read_text(encoding="utf-8")
 CHROME = ("首页", "您当前的位置", "索引号", "发布机构", "打印本页", "关闭窗口", "分享到", "版权所有", "var x")
@@ -288,3 +288,30 @@ def test_a_file_of_another_kind_in_raw_is_said_to_be_left_out(tmp_path: Path, ca
     errors = capsys.readouterr().err
     assert "plandata: warning: annex.xlsx: not a format plandata reads (*.txt, *.html" in errors
     assert ".DS_Store" not in errors
+
+
+def _chars(*runs: tuple[str, float]) -> list[dict]:
+    """Characters of one line, 16 pt: each run is (text, gap before it in points); Chinese 16 pt wide, Latin 8."""
+    chars, x = [], 80.0
+    for text, gap in runs:
+        x += gap
+        for ch in text:
+            width = 8.0 if ch.isascii() else 16.0
+            chars.append({"text": ch, "x0": x, "x1": x + width})
+            x += width
+    return chars
+
+
+def test_a_justified_line_keeps_no_stretched_spaces() -> None:
+    # Justification widens the gaps beside numbers and between characters; none is a space.
+    line = _chars(("有效改善办学条件，", 0), ("5", 3.5), ("年投入资金", 3.5), ("100", 4), ("亿元以上", 4))
+    assert _line_text(line, 16) == "有效改善办学条件，5年投入资金100亿元以上"
+    stretched = _chars(("促进教", 0), ("师", 5), ("(shi)(shi)", 5), ("心", 5), ("理", 5))
+    assert _line_text(stretched, 16) == "促进教师(shi)(shi)心理"
+
+
+def test_latin_words_and_table_columns_keep_their_spaces() -> None:
+    assert _line_text(_chars(("open", 0), (" ", 0), ("data", 0)), 16) == "open data"
+    assert _line_text(_chars(("Python", 0), ("3.11", 4)), 16) == "Python 3.11"
+    row = _chars(("学前教育毛入园率", 0), ("%", 40), ("88", 40), ("92", 40), ("预期性", 40))
+    assert _line_text(row, 16) == "学前教育毛入园率 % 88 92 预期性"
