@@ -171,6 +171,11 @@ def _line_text(chars: list[dict], size: float) -> str:
     return "".join(out).strip()
 
 
+# pdfplumber reads a cell with a fixed tolerance, so a justified cell comes
+# out as `市发改局 、 市 财政 局`: a space is kept only between two Latin words.
+_CELL_SPACE_RE = re.compile(r"(?<![A-Za-z0-9]) +| +(?![A-Za-z0-9])")
+
+
 def _resolve_spans(cells: list[list[str | None]]) -> list[list[str]]:
     """Cell texts with a merged cell repeated into the grid positions it covers.
 
@@ -183,7 +188,7 @@ def _resolve_spans(cells: list[list[str | None]]) -> list[list[str]]:
         out: list[str] = []
         for c, cell in enumerate(row):
             if cell is not None:
-                out.append(join_pieces(cell.splitlines()))
+                out.append(_CELL_SPACE_RE.sub("", join_pieces(cell.splitlines())))
             elif r > 0 and c < len(rows[r - 1]) and rows[r - 1][c]:
                 out.append(rows[r - 1][c])
             else:
