@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> None:
     package = args.work / "pdf_package"
     shutil.rmtree(package, ignore_errors=True)
     cmd = [sys.executable, "-m", "plandata", "build", "--raw", str(pdfs), "--out", str(package)]
-    build = run_measured([*cmd, "--quiet", "--jobs", "1", "--exports", "none"])
+    build = run_measured([*cmd, "--quiet", "--jobs", "1", "--exports", "none", "--no-cache"])
     if build.returncode:
         raise SystemExit(f"build failed:\n{build.output[-2000:]}")
     shutil.rmtree(package, ignore_errors=True)

@@ -122,6 +122,7 @@ def measured_build(corpus: Path, package: Path, jobs: int, exports: str = "none"
             str(jobs),
             "--exports",
             exports,
+            "--no-cache",  # every document processed: the full build (bench/cache.py measures the cache)
         ]
     )
     if build.returncode:

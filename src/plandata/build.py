@@ -12,24 +12,34 @@ passes: a failed or killed build leaves the previous package untouched.
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 import pyarrow as pa
 
 from plandata.check.report import Report
 from plandata.check.validate import validate_package
-from plandata.errors import SKIPPED, ValidationFailed, internal_errors_named
+from plandata.errors import SKIPPED, InputError, OutputError, ValidationFailed, internal_errors_named
 from plandata.export import EXPORTS, export_package
 from plandata.extract import agencies, indicators
 from plandata.model import Agency, DocumentResult, RawDocument
 from plandata.package.assemble import AgencyMentions, Row, assemble
+from plandata.package.cache import CorruptEntry, DocumentCache, Entry, entry_key
 from plandata.package.publish import check_output_dir, make_staging, swap_into_place
 from plandata.package.tables import AGENCIES, TABLES_BY_NAME
 from plandata.package.write import PackageWriter, arrow_table
-from plandata.read.ingest import Source, UnreadableSource, check_content, plan_sources, read_source
+from plandata.read.ingest import (
+    Source,
+    UnreadableSource,
+    check_content,
+    plan_sources,
+    read_source,
+    read_source_bytes,
+)
 from plandata.read.metadata import document_metadata, text_layer_path
 from plandata.read.normalise import OPENCC_CONFIG, normalise, opencc_version
 from plandata.runner import Progress, default_jobs, iter_results
@@ -47,6 +57,10 @@ class BuildSummary:
     report: Report | None = None
     # Wall seconds of each step, in order: package, export (each export named), validate.
     steps: dict[str, float] = field(default_factory=dict)
+    # Documents served from the cache (hit), processed and stored (miss), and not cached (off: no cache,
+    # unreadable, or the entry could not be written); empty without a cache.
+    cache: dict[str, int] = field(default_factory=dict)
+    cache_dir: Path | None = None
 
 
 def process_document(raw: RawDocument) -> DocumentResult:
@@ -99,6 +113,7 @@ class BuildOptions:
     scheduler: str | None = None  # dask.distributed scheduler address
     progress: Progress | None = None
     exports: tuple[str, ...] = tuple(EXPORTS)  # which exports to write after the package (see export.EXPORTS)
+    cache: Path | None = None  # per-document cache folder (package/cache.py); None: no cache
 
 
 PER_DOCUMENT_TABLES = ("documents", "measures", "indicators", "measure_agencies")
@@ -113,12 +128,14 @@ class DocumentRows:
     agencies: tuple[Agency, ...]
     warnings: tuple[str, ...]
     text_layer: str | None = None  # the extracted text of a non-text source, kept in the package
+    cache: str = "off"  # hit | miss | off (see BuildSummary.cache)
 
     def __reduce__(self) -> tuple[object, tuple[object, ...]]:
         # Sent between processes as one Arrow IPC stream per table: pickling an
         # Arrow table walks its columns in Python and costs four times as much.
         streams = {name: _ipc_stream(table) for name, table in self.tables.items()}
-        return _document_rows_from_streams, (self.document_id, streams, self.agencies, self.warnings, self.text_layer)
+        fields = (self.document_id, streams, self.agencies, self.warnings, self.text_layer, self.cache)
+        return _document_rows_from_streams, fields
 
 
 def _ipc_stream(table: pa.Table) -> pa.Buffer:
@@ -134,38 +151,87 @@ def _document_rows_from_streams(
     agencies: tuple[Agency, ...],
     warnings: tuple[str, ...],
     text_layer: str | None,
+    cache: str,
 ) -> DocumentRows:
     tables = {name: pa.ipc.open_stream(stream).read_all() for name, stream in streams.items()}
-    return DocumentRows(document_id, tables, agencies, warnings, text_layer)
+    return DocumentRows(document_id, tables, agencies, warnings, text_layer, cache)
 
 
 def document_rows(source: Source) -> DocumentRows:
     """Read and process one document: the unit of parallel and distributed work."""
+    return _document_rows(source)[0]
+
+
+def _document_rows(source: Source) -> tuple[DocumentRows, str | None]:
+    """The document's rows and the sha256 of the bytes they were made from (None: the file was unreadable)."""
     try:
         raw, read_warnings = read_source(source.path, source.manifest_row)
     except UnreadableSource as error:
         empty = {name: arrow_table(TABLES_BY_NAME[name], []) for name in PER_DOCUMENT_TABLES}
-        return DocumentRows(source.document_id, empty, (), (f"{SKIPPED}{error}",))
+        return DocumentRows(source.document_id, empty, (), (f"{SKIPPED}{error}",)), None
     result = process_document(raw)
     tables = assemble([result])
     arrow = {name: arrow_table(TABLES_BY_NAME[name], tables[name]) for name in PER_DOCUMENT_TABLES}
     layer = raw.raw_text if raw.format != "txt" else None
-    return DocumentRows(raw.document_id, arrow, tuple(result.agencies), tuple(read_warnings + result.warnings), layer)
+    warnings = tuple(read_warnings + result.warnings)
+    return DocumentRows(raw.document_id, arrow, tuple(result.agencies), warnings, layer), raw.sha256
+
+
+def cached_document_rows(cache_dir: Path, source: Source) -> DocumentRows:
+    """`document_rows` through the cache at `cache_dir`: a hit skips read → extract.
+
+    A corrupt entry is rebuilt with a warning naming it; an unreadable document
+    is never stored, and an entry that cannot be written is a warning, not a
+    failure.  Runs in the workers, so lookups and stores are parallel too.
+    """
+    cache = DocumentCache(cache_dir)
+    try:
+        data = read_source_bytes(source.path)
+    except InputError:  # let the uncached path report it exactly as it always has
+        return document_rows(source)
+    key = entry_key(data, source.source_file, source.manifest_row)
+    notes: list[str] = []
+    try:
+        entry = cache.load(key)
+    except CorruptEntry as error:
+        entry = None
+        notes.append(f"{cache.path(key)}: cache entry of {source.source_file} is corrupt ({error}); rebuilt")
+    except OSError as error:
+        entry = None
+        notes.append(f"{cache.path(key)}: cache entry cannot be read ({error.strerror or error}); rebuilt")
+    if entry is not None:
+        return DocumentRows(entry.document_id, entry.tables, entry.agencies, entry.warnings, entry.text_layer, "hit")
+    rows, sha256 = _document_rows(source)
+    status = "off"
+    # Stored only if the rows came from the very bytes hashed for the key (the file did not change meanwhile).
+    if sha256 is not None and sha256 == hashlib.sha256(data).hexdigest():
+        try:
+            cache.store(key, Entry(rows.document_id, rows.tables, rows.agencies, rows.warnings, rows.text_layer))
+            status = "miss"
+        except OSError as error:
+            notes.append(f"{cache.path(key)}: cache entry cannot be written ({error.strerror or error})")
+    return DocumentRows(
+        rows.document_id, rows.tables, rows.agencies, rows.warnings + tuple(notes), rows.text_layer, status
+    )
 
 
 def stream_documents(
-    sources: list[Source], writer: PackageWriter, options: BuildOptions
+    sources: list[Source], writer: PackageWriter, options: BuildOptions, cache_counts: dict[str, int] | None = None
 ) -> tuple[list[Row], list[str]]:
     """Process every document and append its rows as results arrive, in document-id order.
 
     Only one window of documents is in memory at a time; the agencies
     mentioned are folded as they come (`AgencyMentions`) and merged at the
-    end.  Returns the agency rows and the warnings.
+    end.  Returns the agency rows and the warnings; `cache_counts` counts the
+    documents by cache outcome (hit, miss, off).
     """
+    cache_counts = {} if cache_counts is None else cache_counts
     mentioned = AgencyMentions()
     warnings: list[str] = []
-    results = iter_results(sources, document_rows, options.jobs, options.engine, options.scheduler, options.progress)
+    work = document_rows if options.cache is None else partial(cached_document_rows, options.cache)
+    results = iter_results(sources, work, options.jobs, options.engine, options.scheduler, options.progress)
     for rows in results:
+        cache_counts[rows.cache] = cache_counts.get(rows.cache, 0) + 1
         for name, data in rows.tables.items():
             writer.append(name, data)
         if rows.text_layer is not None:
@@ -182,13 +248,20 @@ def build(raw_dir: Path, out_dir: Path, options: BuildOptions | None = None) -> 
     options = options or BuildOptions()
     sources, warnings = plan_sources(raw_dir)
     out_dir = check_output_dir(out_dir, raw_dir)  # refuses to replace anything but a previous package
+    if options.cache is not None:
+        try:
+            DocumentCache(options.cache).prepare()
+        except OutputError as error:  # an unwritable cache slows the build down; it does not stop it
+            warnings.append(f"{error}; built without the cache")
+            options = replace(options, cache=None)
+    cache_counts: dict[str, int] = {}
     staging = make_staging(out_dir)
     steps: dict[str, float] = {}
     try:
         started = time.monotonic()
         writer = PackageWriter(staging)
         try:
-            agency_rows, doc_warnings = stream_documents(sources, writer, options)
+            agency_rows, doc_warnings = stream_documents(sources, writer, options, cache_counts)
             writer.finish(package_metadata())
         finally:
             writer.close()
@@ -207,4 +280,5 @@ def build(raw_dir: Path, out_dir: Path, options: BuildOptions | None = None) -> 
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     unknown = sorted({r["name_zh"] for r in agency_rows if not r["in_registry"]})
-    return BuildSummary(out_dir, writer.counts, warnings, unknown, report, steps)
+    counts = cache_counts if options.cache is not None else {}
+    return BuildSummary(out_dir, writer.counts, warnings, unknown, report, steps, counts, options.cache)

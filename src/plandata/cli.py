@@ -42,7 +42,9 @@ def _build(args: argparse.Namespace) -> int:
 
     started = time.monotonic()
     progress = progress_for(sys.stderr, args.quiet)
-    options = BuildOptions(args.jobs, args.engine, args.scheduler, progress, parse_exports(args.exports))
+    options = BuildOptions(
+        args.jobs, args.engine, args.scheduler, progress, parse_exports(args.exports), _cache_dir(args)
+    )
     summary = build(Path(args.raw), Path(args.out), options)
     if not args.quiet:
         print("\n".join(summary_lines(summary, time.monotonic() - started)))
@@ -50,6 +52,28 @@ def _build(args: argparse.Namespace) -> int:
     # Warnings go to stderr, even with --quiet: a document left out must never pass unseen.
     for line in warning_lines(summary.warnings):
         print(line, file=sys.stderr)
+    return 0
+
+
+CACHE_DEFAULT = "$PLANDATA_CACHE_DIR, else $XDG_CACHE_HOME/plandata or ~/.cache/plandata"
+
+
+def _cache_dir(args: argparse.Namespace) -> Path | None:
+    from plandata.package.cache import default_cache_dir
+
+    return None if getattr(args, "no_cache", False) else Path(args.cache) if args.cache else default_cache_dir()
+
+
+def _cache(args: argparse.Namespace) -> int:
+    from plandata.package.cache import DocumentCache
+
+    cache = DocumentCache(_cache_dir(args))  # type: ignore[arg-type]
+    if args.action == "clear":
+        removed = cache.clear()
+        print(f"removed {removed.entries} entries ({removed.bytes / 2**20:.1f} MiB) from {cache.root}")
+    else:
+        info = cache.info()
+        print(f"location  {info.location}\nentries   {info.entries}\nbytes     {info.bytes}")
     return 0
 
 
@@ -145,7 +169,13 @@ def parser() -> argparse.ArgumentParser:
         metavar="LIST",
         help="exports written after the package: all, none, or a list of xlsx,sqlite,spreadsheet (default: all)",
     )
+    b.add_argument("--cache", default=None, metavar="DIR", help=f"per-document cache folder (default: {CACHE_DEFAULT})")
+    b.add_argument("--no-cache", action="store_true", help="process every document, reading and writing no cache")
     b.set_defaults(func=_build)
+    c = command("cache", "say what the per-document cache of `plandata build` holds, or empty it")
+    c.add_argument("action", choices=("info", "clear"), help="info: location, entries, bytes; clear: remove them")
+    c.add_argument("--cache", default=None, metavar="DIR", help=f"cache folder (default: {CACHE_DEFAULT})")
+    c.set_defaults(func=_cache)
     e = command("export", "write the workbook, database and spreadsheet CSVs from a built package")
     e.add_argument("package", nargs="?", default="datapackage", help="package folder (default: datapackage)")
     e.add_argument(

@@ -80,6 +80,9 @@ def summary_lines(summary: BuildSummary, seconds: float) -> list[str]:
         lines.append(f"  {'(not in registry)':<{width}}{len(unknown):>7}  {shown}")
     if summary.steps:
         lines.append("  steps: " + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in summary.steps.items()))
+    if summary.cache_dir is not None:
+        hits, misses = summary.cache.get("hit", 0), summary.cache.get("miss", 0)
+        lines.append(f"  cache: {hits} documents from {summary.cache_dir}, {misses} processed and stored")
     skipped = sum(w.startswith(SKIPPED) for w in summary.warnings)
     if skipped:
         lines.append(f"  {'not built (unreadable)':<{width}}{skipped:>7}  (listed on stderr)")
