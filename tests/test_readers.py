@@ -315,3 +315,8 @@ def test_latin_words_and_table_columns_keep_their_spaces() -> None:
     assert _line_text(_chars(("Python", 0), ("3.11", 4)), 16) == "Python 3.11"
     row = _chars(("学前教育毛入园率", 0), ("%", 40), ("88", 40), ("92", 40), ("预期性", 40))
     assert _line_text(row, 16) == "学前教育毛入园率 % 88 92 预期性"
+
+
+def test_a_space_the_publisher_typed_stays() -> None:
+    line = _chars(("索引号:", 0), (" ", 0), ("1134", 0), (" ", 0), ("组配分类:", 0))
+    assert _line_text(line, 16) == "索引号: 1134 组配分类:"

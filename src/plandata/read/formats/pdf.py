@@ -138,10 +138,11 @@ def _line_text(chars: list[dict], size: float) -> str:
 
     Justified lines (official documents are set justified) stretch the gaps
     around numbers and Latin words, which a fixed tolerance reads as spaces
-    (`5 年投入资金 100 亿元`).  Between two Latin letters or digits a space
-    glyph or a gap of a fifth of the font size is a space; next to Chinese
-    only a gap of most of a character that is also wide for this line (a
-    stretched line widens every gap) is: aligned columns of a table.
+    (`5 年投入资金 100 亿元`).  A space glyph is a space (the publisher typed
+    it: `索引号: …`); between two Latin letters or digits so is a gap of a
+    fifth of the font size; next to Chinese only a gap of most of a character
+    that is also wide for this line (a stretched line widens every gap) is:
+    aligned columns of a table.
     """
     glyphs: list[tuple[dict, bool]] = []  # (char, a space glyph before it)
     spaced = False
@@ -165,7 +166,7 @@ def _line_text(chars: list[dict], size: float) -> str:
             gap = gaps[k - 1]
             latin = _is_latin(out[-1][-1]) and _is_latin(ch["text"][0])
             column = gap > _COLUMN_GAP * size and gap > typical + 0.5 * size
-            if column or (latin and (spaced or gap > _WORD_GAP * size)):
+            if spaced or column or (latin and gap > _WORD_GAP * size):
                 out.append(" ")
         out.append(ch["text"])
     return "".join(out).strip()
