@@ -60,9 +60,9 @@ def _unbreakable_lead(text: str) -> float:
     return (len(lead.group()) - latin) + 0.55 * latin
 
 
-# Gaps, in font sizes, read as a space: between Latin words, and anywhere (a column gap).
+# Gaps, in font sizes, read as a space: between Latin words, and anywhere (a typed space, a column gap).
 _WORD_GAP = 0.2
-_COLUMN_GAP = 0.9
+_COLUMN_GAP = 0.3
 # Fewer characters than this per page on average: the pages are images (a scan).
 _MIN_CHARS_PER_PAGE = 10
 
@@ -140,9 +140,9 @@ def _line_text(chars: list[dict], size: float) -> str:
     around numbers and Latin words, which a fixed tolerance reads as spaces
     (`5 年投入资金 100 亿元`).  A space glyph is a space (the publisher typed
     it: `索引号: …`); between two Latin letters or digits so is a gap of a
-    fifth of the font size; next to Chinese only a gap of most of a character
-    that is also wide for this line (a stretched line widens every gap) is:
-    aligned columns of a table.
+    fifth of the font size; next to Chinese only a gap of a third of a
+    character that is also wide for this line (a stretched line widens every
+    gap) is: a typed space as LibreOffice and Word set it, a table's columns.
     """
     glyphs: list[tuple[dict, bool]] = []  # (char, a space glyph before it)
     spaced = False
@@ -165,7 +165,7 @@ def _line_text(chars: list[dict], size: float) -> str:
         if k:
             gap = gaps[k - 1]
             latin = _is_latin(out[-1][-1]) and _is_latin(ch["text"][0])
-            column = gap > _COLUMN_GAP * size and gap > typical + 0.5 * size
+            column = gap > _COLUMN_GAP * size and gap > typical + 0.2 * size
             if spaced or column or (latin and gap > _WORD_GAP * size):
                 out.append(" ")
         out.append(ch["text"])
