@@ -320,3 +320,42 @@ def test_latin_words_and_table_columns_keep_their_spaces() -> None:
 def test_a_space_the_publisher_typed_stays() -> None:
     line = _chars(("索引号:", 0), (" ", 0), ("1134", 0), (" ", 0), ("组配分类:", 0))
     assert _line_text(line, 16) == "索引号: 1134 组配分类:"
+
+
+def test_sources_point_where_a_document_was_published_not_at_raw(tmp_path: Path) -> None:
+    import json
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    to_html(TASKS, raw / "tasks.html")
+    to_docx(TASKS, raw / "tasks_word.docx")
+    (raw / "documents.csv").write_text(
+        "source_file,document_id,title,jurisdiction,admin_level,plan_period_start,plan_period_end,source_notes,"
+        "source_url\ntasks.html,,,,,,,,https://example.gov.cn/art/2021/plan.html\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "datapackage"
+    build_into(raw, out)
+    sources = {s["description"].split()[0]: s for s in json.loads((out / "datapackage.json").read_text())["sources"]}
+    assert sources["raw/tasks.html"]["path"] == "https://example.gov.cn/art/2021/plan.html"
+    assert "path" not in sources["raw/tasks_word.docx"]
+    assert all(not (out / s.get("path", "raw/x")).exists() and len(s["sha256"]) == 64 for s in sources.values())
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [("issue_date", "2021年11月5日", "must be a date written YYYY-MM-DD"), ("source_url", "www.x.cn", "http://")],
+)
+def test_a_bad_publication_column_names_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture, column: str, value: str, message: str
+) -> None:
+    from plandata.cli import main
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    to_docx(TASKS, raw / "tasks.docx")
+    (raw / "documents.csv").write_text(f"source_file,{column}\ntasks.docx,{value}\n", encoding="utf-8")
+    assert main(["build", "--raw", str(raw), "--out", str(tmp_path / "datapackage")]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith(f"plandata: error: {raw / 'documents.csv'}, line 2: {column} {value!r}")
+    assert message in error

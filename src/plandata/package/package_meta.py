@@ -85,11 +85,13 @@ def _parquet_resource(table: Table, stats: FileStats) -> dict[str, Any]:
 
 
 def _source(document: dict[str, Any]) -> dict[str, Any]:
-    source = {
-        "title": document["title"] or document["source_file"],
-        "path": f"raw/{document['source_file']}",
-        "sha256": document["sha256"],
-    }
+    # The package does not carry raw/: a source's `path` is where it was published, when the manifest
+    # says so; otherwise the description names the file in the project's raw/ folder.
+    source: dict[str, Any] = {"title": document["title"] or document["source_file"]}
+    if document.get("source_url"):
+        source["path"] = document["source_url"]
+    source["description"] = f"raw/{document['source_file']} in the plandata repository (not in this package)"
+    source["sha256"] = document["sha256"]
     if document.get("text_path"):
         # A PDF's or a web page's raw offsets index the text its reader extracted, kept beside the data.
         source["text"] = {"path": document["text_path"], "encoding": "utf-8", "mediatype": "text/plain"}

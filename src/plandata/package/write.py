@@ -135,7 +135,7 @@ class PackageWriter:
     def append(self, name: str, data: pa.Table) -> None:
         """Append rows to table `name`."""
         if name == "documents":
-            self.sources.extend(data.select(["title", "source_file", "sha256", "text_path"]).to_pylist())
+            self.sources.extend(data.select(["title", "source_file", "sha256", "text_path", "source_url"]).to_pylist())
         self.tables[name].append(data)
 
     def text_layer(self, path: str, text: str) -> None:

@@ -40,6 +40,8 @@ MANIFEST_COLUMNS = (
     "plan_period_end",
     "source_notes",
 )
+# Columns a manifest may add: where and by whom the document was published (a page may say so itself).
+PUBLICATION_COLUMNS = ("source_url", "issuer", "issue_date")
 REQUIRED_MANIFEST_COLUMNS = ("source_file",)
 SOURCE_SUFFIXES = tuple(EXTENSIONS)
 SOURCE_GLOBS = "*.txt, *.html, *.docx, *.pdf, *.doc, *.wps, *.odt"
@@ -150,7 +152,7 @@ def _manifest_header(path: Path, header: list[str] | None) -> tuple[list[str], l
         raise InputError(f"{path}, line 1: column {dupes[0]!r} appears twice")
     if missing := [c for c in REQUIRED_MANIFEST_COLUMNS if c not in header]:
         raise InputError(f"{path}, line 1: missing column(s) {', '.join(missing)}")
-    unknown = [h for h in header if h not in MANIFEST_COLUMNS]
+    unknown = [h for h in header if h not in MANIFEST_COLUMNS + PUBLICATION_COLUMNS]
     return header, [f"{path}: unknown column(s) ignored: {', '.join(map(repr, unknown))}"] if unknown else []
 
 
@@ -161,7 +163,11 @@ def _manifest_row(path: Path, line: int, header: list[str], cells: list[str]) ->
             f"(a value with a comma needs double quotes)"
         )
     cells = cells + [""] * (len(header) - len(cells))
-    return {name: value.strip() for name, value in zip(header, cells, strict=True) if name in MANIFEST_COLUMNS}
+    return {
+        name: value.strip()
+        for name, value in zip(header, cells, strict=True)
+        if name in MANIFEST_COLUMNS + PUBLICATION_COLUMNS
+    }
 
 
 def _check_unique_row(
@@ -202,6 +208,10 @@ def _check_manifest_values(where: str, row: dict[str, str]) -> None:
         value = row.get(col, "")
         if value and not (YEAR_RE.match(value) and YEAR_RANGE[0] <= int(value) <= YEAR_RANGE[1]):
             raise InputError(f"{where}: {col} {value!r} is not a year between {YEAR_RANGE[0]} and {YEAR_RANGE[1]}")
+    if row.get("issue_date") and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", row["issue_date"]):
+        raise InputError(f"{where}: issue_date {row['issue_date']!r} must be a date written YYYY-MM-DD")
+    if row.get("source_url") and not re.match(r"https?://\S+$", row["source_url"]):
+        raise InputError(f"{where}: source_url {row['source_url']!r} must be an http:// or https:// address")
     start, end = row.get("plan_period_start", ""), row.get("plan_period_end", "")
     if start and end and int(start) > int(end):
         raise InputError(f"{where}: plan_period_start {start} is after plan_period_end {end}")
