@@ -19,16 +19,15 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
-import pyarrow as pa
-
 from plandata.check.report import Report
 from plandata.check.validate import validate_package
 from plandata.errors import SKIPPED, InputError, OutputError, ValidationFailed, internal_errors_named
 from plandata.export import EXPORTS, export_package
 from plandata.extract import agencies, indicators
-from plandata.model import Agency, DocumentResult, RawDocument
+from plandata.model import DocumentResult, RawDocument
 from plandata.package.assemble import AgencyMentions, Row, assemble
-from plandata.package.cache import CorruptEntry, DocumentCache, Entry, entry_key
+from plandata.package.cache import CorruptEntry, DocumentCache, entry_key
+from plandata.package.document_rows import DocumentRows
 from plandata.package.publish import check_output_dir, make_staging, swap_into_place
 from plandata.package.tables import AGENCIES, TABLES_BY_NAME
 from plandata.package.write import PackageWriter, arrow_table
@@ -119,44 +118,6 @@ class BuildOptions:
 PER_DOCUMENT_TABLES = ("documents", "measures", "indicators", "measure_agencies")
 
 
-@dataclass(frozen=True)
-class DocumentRows:
-    """What a worker sends back for one document: its rows (Arrow), agencies and warnings."""
-
-    document_id: str
-    tables: dict[str, pa.Table]
-    agencies: tuple[Agency, ...]
-    warnings: tuple[str, ...]
-    text_layer: str | None = None  # the extracted text of a non-text source, kept in the package
-    cache: str = "off"  # hit | miss | off (see BuildSummary.cache)
-
-    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
-        # Sent between processes as one Arrow IPC stream per table: pickling an
-        # Arrow table walks its columns in Python and costs four times as much.
-        streams = {name: _ipc_stream(table) for name, table in self.tables.items()}
-        fields = (self.document_id, streams, self.agencies, self.warnings, self.text_layer, self.cache)
-        return _document_rows_from_streams, fields
-
-
-def _ipc_stream(table: pa.Table) -> pa.Buffer:
-    sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, table.schema) as stream:
-        stream.write_table(table)
-    return sink.getvalue()
-
-
-def _document_rows_from_streams(
-    document_id: str,
-    streams: dict[str, pa.Buffer],
-    agencies: tuple[Agency, ...],
-    warnings: tuple[str, ...],
-    text_layer: str | None,
-    cache: str,
-) -> DocumentRows:
-    tables = {name: pa.ipc.open_stream(stream).read_all() for name, stream in streams.items()}
-    return DocumentRows(document_id, tables, agencies, warnings, text_layer, cache)
-
-
 def document_rows(source: Source) -> DocumentRows:
     """Read and process one document: the unit of parallel and distributed work."""
     return _document_rows(source)[0]
@@ -200,19 +161,17 @@ def cached_document_rows(cache_dir: Path, source: Source) -> DocumentRows:
         entry = None
         notes.append(f"{cache.path(key)}: cache entry cannot be read ({error.strerror or error}); rebuilt")
     if entry is not None:
-        return DocumentRows(entry.document_id, entry.tables, entry.agencies, entry.warnings, entry.text_layer, "hit")
+        return replace(entry, cache="hit")
     rows, sha256 = _document_rows(source)
     status = "off"
     # Stored only if the rows came from the very bytes hashed for the key (the file did not change meanwhile).
     if sha256 is not None and sha256 == hashlib.sha256(data).hexdigest():
         try:
-            cache.store(key, Entry(rows.document_id, rows.tables, rows.agencies, rows.warnings, rows.text_layer))
+            cache.store(key, rows)
             status = "miss"
         except OSError as error:
             notes.append(f"{cache.path(key)}: cache entry cannot be written ({error.strerror or error})")
-    return DocumentRows(
-        rows.document_id, rows.tables, rows.agencies, rows.warnings + tuple(notes), rows.text_layer, status
-    )
+    return replace(rows, warnings=rows.warnings + tuple(notes), cache=status)
 
 
 def stream_documents(
@@ -255,9 +214,10 @@ def build(raw_dir: Path, out_dir: Path, options: BuildOptions | None = None) -> 
             warnings.append(f"{error}; built without the cache")
             options = replace(options, cache=None)
     cache_counts: dict[str, int] = {}
-    staging = make_staging(out_dir)
     steps: dict[str, float] = {}
+    staging: Path | None = None
     try:
+        staging = make_staging(out_dir)  # inside the try: an interrupt from here on removes it
         started = time.monotonic()
         writer = PackageWriter(staging)
         try:
@@ -278,7 +238,8 @@ def build(raw_dir: Path, out_dir: Path, options: BuildOptions | None = None) -> 
             raise ValidationFailed("the built package is invalid; previous output kept:\n" + "\n".join(report.lines()))
         swap_into_place(staging, out_dir)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
     unknown = sorted({r["name_zh"] for r in agency_rows if not r["in_registry"]})
     counts = cache_counts if options.cache is not None else {}
     return BuildSummary(out_dir, writer.counts, warnings, unknown, report, steps, counts, options.cache)

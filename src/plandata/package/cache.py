@@ -38,6 +38,7 @@ import pyarrow as pa
 from plandata import __version__
 from plandata.errors import OutputError
 from plandata.model import Agency
+from plandata.package.document_rows import DocumentRows, ipc_stream
 
 CACHE_ENV = "PLANDATA_CACHE_DIR"  # the default cache folder, when set (the tests point it at a temporary one)
 MAGIC = b"PLANDATA-ROWS 1\n"
@@ -113,17 +114,6 @@ def entry_key(data: bytes, source_file: str, manifest_row: dict[str, str] | None
     return hashlib.sha256(json.dumps(parts, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
-@dataclass(frozen=True)
-class Entry:
-    """What a cache entry holds: one document's rows."""
-
-    document_id: str
-    tables: dict[str, pa.Table]
-    agencies: tuple[Agency, ...]
-    warnings: tuple[str, ...]
-    text_layer: str | None
-
-
 class CorruptEntry(Exception):
     """An entry file that is not a whole entry for its key; the message says why."""
 
@@ -152,16 +142,9 @@ def _agency(values: list[object]) -> Agency:
     return Agency(**fields)  # type: ignore[arg-type]
 
 
-def _ipc(table: pa.Table) -> bytes:
-    sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, table.schema) as stream:
-        stream.write_table(table)
-    return sink.getvalue().to_pybytes()
-
-
-def encode_entry(key: str, entry: Entry) -> bytes:
+def encode_entry(key: str, entry: DocumentRows) -> bytes:
     """The bytes of an entry file."""
-    streams = [(name, _ipc(table)) for name, table in entry.tables.items()]
+    streams = [(name, ipc_stream(table).to_pybytes()) for name, table in entry.tables.items()]
     head = {
         "key": key,
         "document_id": entry.document_id,
@@ -175,7 +158,7 @@ def encode_entry(key: str, entry: Entry) -> bytes:
     return MAGIC + hashlib.sha256(payload).hexdigest().encode("ascii") + b"\n" + payload
 
 
-def decode_entry(key: str, data: bytes) -> Entry:
+def decode_entry(key: str, data: bytes) -> DocumentRows:
     """An entry from the bytes of its file; `CorruptEntry` unless they are a whole entry for `key`."""
     if not data.startswith(MAGIC):
         raise CorruptEntry("not a plandata cache entry" if data else "empty file")
@@ -194,7 +177,7 @@ def decode_entry(key: str, data: bytes) -> Entry:
         if offset != len(payload):
             raise CorruptEntry("bytes beyond its tables")
         agencies = tuple(_agency(values) for values in head["agencies"])
-        return Entry(head["document_id"], tables, agencies, tuple(head["warnings"]), head["text_layer"])
+        return DocumentRows(head["document_id"], tables, agencies, tuple(head["warnings"]), head["text_layer"])
     except CorruptEntry:
         raise
     except (ValueError, KeyError, TypeError, pa.ArrowException) as error:  # a well-summed file of another shape
@@ -220,7 +203,7 @@ class DocumentCache:
             raise OutputError(f"{self.root}: cache folder cannot be written: {error.strerror or error}") from None
         stage_digest(), library_versions()  # once, before the workers fork: they inherit both
 
-    def load(self, key: str) -> Entry | None:
+    def load(self, key: str) -> DocumentRows | None:
         """The entry of `key`, None if there is none; `CorruptEntry` if its file is not a whole entry."""
         try:
             data = self.path(key).read_bytes()
@@ -228,7 +211,7 @@ class DocumentCache:
             return None
         return decode_entry(key, data)
 
-    def store(self, key: str, entry: Entry) -> None:
+    def store(self, key: str, entry: DocumentRows) -> None:
         """Write the entry under a temporary name in its folder, then rename it into place."""
         path = self.path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
