@@ -76,13 +76,20 @@ def check_output_dir(out_dir: Path, raw_dir: Path | None = None) -> Path:
 
 def make_staging(out_dir: Path) -> Path:
     """A fresh staging folder beside `out_dir`, after removing ones left by killed builds."""
+    prefix = f".{out_dir.name}{STAGING_INFIX}{os.getpid()}-"
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_staging(out_dir)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}{STAGING_INFIX}{os.getpid()}-", dir=out_dir.parent))
+        staging = Path(tempfile.mkdtemp(prefix=prefix, dir=out_dir.parent))
         staging.chmod(0o755)  # mkdtemp makes it private; the package is for everyone
-    except OSError as error:
-        raise OutputError(f"{out_dir}: cannot write the output: {error.strerror or error}") from None
+    except BaseException as error:
+        # Ctrl-C may land inside mkdtemp after its mkdir, before the path is returned:
+        # remove this process's folder by its name, so that nothing is left behind.
+        for left in out_dir.parent.glob(f"{prefix}*"):
+            shutil.rmtree(left, ignore_errors=True)
+        if isinstance(error, OSError):
+            raise OutputError(f"{out_dir}: cannot write the output: {error.strerror or error}") from None
+        raise
     return staging
 
 
