@@ -16,6 +16,7 @@ from typing import Any
 
 from plandata.build import BuildOptions, build
 from plandata.export import export_package
+from plandata.export.xlsx import LIBREOFFICE_CSV_FILTER
 from plandata.package.tables import DOCUMENTS, MEASURES, TABLES_BY_NAME
 from plandata.package.write import PackageWriter, arrow_table
 
@@ -23,10 +24,8 @@ ROOT = Path(__file__).parents[1]
 RAW = ROOT / "raw"
 FIXTURES = Path(__file__).parent / "fixtures" / "consumers"
 FORMULA_LIKE = FIXTURES / "formula_like_measures.csv"
-# LibreOffice's CSV filter options: comma, double quote, UTF-8 (76), from line 1, standard cell
-# format, language 0, quote all text cells, detect special numbers, values not as shown, no formulas,
-# keep spaces, all sheets (-1).
-LO_CSV_EXPORT = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,true,true,false,false,false,-1"
+# The CSV export filter users are told to run (README, the workbook's about sheet).
+LO_CSV_EXPORT = LIBREOFFICE_CSV_FILTER
 # Import: comma, double quote, UTF-8, from line 1, standard formats, language 0, quoted fields as text
 # (the Text Import dialog's "Format quoted field as text").
 LO_CSV_IMPORT_UTF8 = "CSV:44,34,76,1,,0,true"

@@ -7,6 +7,8 @@ numbers are stored as numbers.
 
 from __future__ import annotations
 
+import re
+import shlex
 import shutil
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,7 @@ from plandata.export.xlsx import (
     ABOUT_SHEET,
     DICTIONARY_SHEET,
     EXCEL_MAX_CELL_CHARS,
+    LIBREOFFICE_CSV_FILTER,
     MAX_WIDTH,
     TRUNCATION_NOTE,
     column_width,
@@ -196,3 +199,35 @@ def test_the_workbook_says_its_licence_and_how_to_cite_it(packages: dict[str, Pa
     assert about["version"] == descriptor["version"]
     assert "https://creativecommons.org/licenses/by/4.0/" in about["licence"]
     assert descriptor["title"] in about["attribution"] and about["homepage"] == descriptor["homepage"]
+
+
+def _readme_command() -> list[str]:
+    """The LibreOffice command the README gives for CSV, as its words."""
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    found = re.search(r"^soffice --headless --convert-to .*plandata\.xlsx$", readme, re.M)
+    assert found, "the README no longer gives the LibreOffice CSV command"
+    return shlex.split(found.group(0))
+
+
+def test_the_readme_and_about_sheet_give_the_tested_csv_filter(packages: dict[str, Path]) -> None:
+    words = _readme_command()
+    assert words[words.index("--convert-to") + 1] == LIBREOFFICE_CSV_FILTER
+    book = openpyxl.load_workbook(packages["real"] / XLSX_PATH, read_only=True)
+    about = dict(list(book[ABOUT_SHEET].iter_rows(values_only=True))[1:])
+    assert shlex.split(about["CSV with LibreOffice"]) == words
+
+
+@pytest.mark.clients
+def test_the_readme_csv_command_gives_every_sheet_in_utf8(packages: dict[str, Path], tmp_path: Path) -> None:
+    """What a user runs: the README's command, as written, in the folder holding the workbook."""
+    shutil.copy(packages["real"] / XLSX_PATH, tmp_path / "plandata.xlsx")
+    soffice(_readme_command()[1:], tmp_path)  # soffice() supplies the program and a private profile
+    sheets = openpyxl.load_workbook(tmp_path / "plandata.xlsx", read_only=True).sheetnames
+    assert sorted(p.name for p in tmp_path.glob("plandata-*.csv")) == sorted(f"plandata-{s}.csv" for s in sheets)
+    for table in TABLES:
+        rows = pq.read_table(packages["real"] / "data" / f"{table.name}.parquet").num_rows
+        cells = read_cells(tmp_path / f"plandata-{table.name}.csv")
+        assert cells[0] == [(name, True) for name in table.field_names] and len(cells) - 1 == rows
+    jurisdictions = pq.read_table(packages["real"] / "data" / "documents.parquet", columns=["jurisdiction"])
+    text = (tmp_path / "plandata-documents.csv").read_text(encoding="utf-8")
+    assert all(j in text for j in jurisdictions.column(0).to_pylist() if j) and "?" * 3 not in text

@@ -36,6 +36,13 @@ from plandata.package.tables import TABLES, Table
 
 DICTIONARY_SHEET = "data_dictionary"
 ABOUT_SHEET = "about"
+# LibreOffice's CSV filter for the workbook, which the README and the about sheet give.  A plain
+# `--convert-to csv` writes the first sheet only, in a Western character set (`???` for Chinese,
+# whatever the locale; seen with LibreOffice 7.4).  Tokens: comma, double quote, UTF-8 (76), from
+# line 1, standard cell format, language 0, quote text cells (numbers stay bare), detect special
+# numbers, values not as shown, no formulas, keep spaces, every sheet (-1: one `<file>-<sheet>.csv`
+# each, LibreOffice 7.2+).
+LIBREOFFICE_CSV_FILTER = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,true,true,false,false,false,-1"
 EXCEL_MAX_ROWS = 1_048_576
 MIN_WIDTH, MAX_WIDTH = 6, 60
 
@@ -159,6 +166,7 @@ def about_rows(descriptor: dict[str, Any]) -> list[tuple[str, str]]:
         ("description", descriptor.get("description", "")),
         ("sources", f"{len(descriptor.get('sources', []))} documents; see the documents sheet"),
         ("data dictionary", f"the {DICTIONARY_SHEET} sheet, and README.md in the package"),
+        ("CSV with LibreOffice", f"soffice --headless --convert-to '{LIBREOFFICE_CSV_FILTER}' plandata.xlsx"),
     ]
 
 
