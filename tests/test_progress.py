@@ -7,17 +7,20 @@ import os
 import pty
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from plandata.build import BuildSummary
+from plandata.build import BuildOptions, BuildSummary, build
 from plandata.errors import SKIPPED
 from plandata.progress import (
     MAX_LISTED_FILES,
     MAX_LISTED_WARNINGS,
     ProgressBar,
+    StepTicker,
     progress_for,
+    steps_for,
     summary_lines,
     warning_lines,
 )
@@ -56,6 +59,8 @@ def test_bar_on_a_terminal(tmp_path: Path) -> None:
     assert f"] {documents}/{documents} 100%" in output
     assert "\r[" in output and "#" in output
     assert "built " in output and "warnings" in output
+    # The steps after the documents are named while they run, then the line is cleared for the summary.
+    assert "\rexporting xlsx, sqlite, spreadsheet … 0:0" in output and "\rvalidating the package … 0:0" in output
 
 
 def test_no_bar_when_piped(tmp_path: Path) -> None:
@@ -71,10 +76,6 @@ def test_quiet_on_a_terminal_prints_nothing(tmp_path: Path) -> None:
 
 
 def test_progress_for() -> None:
-    class Terminal(io.StringIO):
-        def isatty(self) -> bool:
-            return True
-
     assert progress_for(io.StringIO(), quiet=False) is None
     assert progress_for(Terminal(), quiet=True) is None
     assert isinstance(progress_for(Terminal(), quiet=False), ProgressBar)
@@ -107,3 +108,64 @@ def test_summary_fits_one_screen_and_warnings_are_grouped() -> None:
 def test_at_most_ten_kinds_of_warning_are_listed() -> None:
     lines = warning_lines([f"raw/{n}.txt: problem {n}" for n in range(MAX_LISTED_WARNINGS + 4)])
     assert len(lines) == MAX_LISTED_WARNINGS + 1 and lines[-1].endswith("… and 4 more kinds of warning")
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_steps_for() -> None:
+    assert steps_for(io.StringIO(), quiet=False) is None
+    assert steps_for(Terminal(), quiet=True) is None
+    assert isinstance(steps_for(Terminal(), quiet=False), StepTicker)
+
+
+def test_a_build_names_each_step_after_the_documents(tmp_path: Path) -> None:
+    labels: list[str | None] = []
+    build(ROOT / "raw", tmp_path / "datapackage", BuildOptions(jobs=1, steps=labels.append))
+    assert labels == [
+        "writing the package: agencies, Parquet footers, descriptor, README",
+        "exporting xlsx, sqlite, spreadsheet",
+        "exporting sqlite, spreadsheet (1 of 3 written)",
+        "exporting spreadsheet (2 of 3 written)",
+        "validating the package",
+        "publishing",
+        None,
+    ]
+
+
+def test_an_interrupted_build_still_ends_the_steps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import plandata.build
+
+    def interrupted(*args: object) -> None:
+        raise KeyboardInterrupt  # Ctrl-C while the exports are written
+
+    monkeypatch.setattr(plandata.build, "export_package", interrupted)
+    labels: list[str | None] = []
+    with pytest.raises(KeyboardInterrupt):
+        build(ROOT / "raw", tmp_path / "datapackage", BuildOptions(jobs=1, steps=labels.append))
+    assert labels[-2:] == ["exporting xlsx, sqlite, spreadsheet", None]  # the ticker is stopped, its line cleared
+
+
+def test_the_ticker_redraws_on_its_own_and_clears_its_line() -> None:
+    stream = Terminal()
+    ticker = StepTicker(stream, interval=0.01)
+    ticker("validating the package")
+    deadline = time.monotonic() + 10
+    while stream.getvalue().count("\rvalidating the package … 0:00") < 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert stream.getvalue().count("\rvalidating the package … 0:00") >= 3  # redrawn without being called
+    ticker(None)
+    written = len(stream.getvalue())
+    assert stream.getvalue().endswith("\r") and stream.getvalue().rsplit("\r", 2)[-2].strip() == ""
+    time.sleep(0.05)
+    assert len(stream.getvalue()) == written  # stopped: nothing is drawn after the steps are over
+
+
+def test_a_long_label_is_cut_to_the_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "30")
+    ticker = StepTicker(Terminal())
+    ticker.label = "exporting xlsx, sqlite, spreadsheet (1 of 3 written)"
+    line = ticker.line()
+    assert len(line) == 29 and line.endswith("… 0:00") and line.startswith("exporting")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -41,7 +42,7 @@ from plandata.read.ingest import (
 )
 from plandata.read.metadata import document_metadata, text_layer_path
 from plandata.read.normalise import OPENCC_CONFIG, normalise, opencc_version
-from plandata.runner import Progress, default_jobs, iter_results
+from plandata.runner import Progress, StepReport, default_jobs, iter_results
 from plandata.structure import parse
 
 
@@ -111,6 +112,7 @@ class BuildOptions:
     engine: str = "local"  # local | dask
     scheduler: str | None = None  # dask.distributed scheduler address
     progress: Progress | None = None
+    steps: StepReport | None = None  # told each step after the documents (writing, exports, validation)
     exports: tuple[str, ...] = tuple(EXPORTS)  # which exports to write after the package (see export.EXPORTS)
     cache: Path | None = None  # per-document cache folder (package/cache.py); None: no cache
 
@@ -202,6 +204,27 @@ def stream_documents(
     return agency_rows, warnings
 
 
+def export_steps(kinds: tuple[str, ...], step: StepReport) -> Callable[[str], None]:
+    """Announce the exports `kinds` to `step`; the callback returned relabels it as each one is written.
+
+    The label reads `exporting xlsx, sqlite (1 of 3 written)`: the exports
+    still being written, and how many are done.
+    """
+    pending = list(kinds)
+
+    def label() -> str:
+        written = len(kinds) - len(pending)
+        return f"exporting {', '.join(pending)}" + (f" ({written} of {len(kinds)} written)" if written else "")
+
+    def done(kind: str) -> None:
+        pending.remove(kind)
+        if pending:
+            step(label())
+
+    step(label())
+    return done
+
+
 def build(raw_dir: Path, out_dir: Path, options: BuildOptions | None = None) -> BuildSummary:
     """Build, validate and publish the package from `raw_dir` into `out_dir`, one document at a time."""
     options = options or BuildOptions()
@@ -215,6 +238,7 @@ def build(raw_dir: Path, out_dir: Path, options: BuildOptions | None = None) -> 
             options = replace(options, cache=None)
     cache_counts: dict[str, int] = {}
     steps: dict[str, float] = {}
+    step = options.steps or (lambda label: None)
     staging: Path | None = None
     try:
         staging = make_staging(out_dir)  # inside the try: an interrupt from here on removes it
@@ -222,6 +246,7 @@ def build(raw_dir: Path, out_dir: Path, options: BuildOptions | None = None) -> 
         writer = PackageWriter(staging)
         try:
             agency_rows, doc_warnings = stream_documents(sources, writer, options, cache_counts)
+            step("writing the package: agencies, Parquet footers, descriptor, README")
             writer.finish(package_metadata())
         finally:
             writer.close()
@@ -229,15 +254,19 @@ def build(raw_dir: Path, out_dir: Path, options: BuildOptions | None = None) -> 
         warnings += doc_warnings
         started = time.monotonic()
         if options.exports:
-            export_package(staging, options.exports, options.jobs or default_jobs())
+            exported = export_steps(options.exports, step)
+            export_package(staging, options.exports, options.jobs or default_jobs(), exported)
             steps["export (" + ", ".join(options.exports) + ")"] = time.monotonic() - started
         started = time.monotonic()
+        step("validating the package")
         report = validate_package(staging)
         steps["validate"] = time.monotonic() - started
         if not report.valid:
             raise ValidationFailed("the built package is invalid; previous output kept:\n" + "\n".join(report.lines()))
+        step("publishing")
         swap_into_place(staging, out_dir)
     finally:
+        step(None)
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
     unknown = sorted({r["name_zh"] for r in agency_rows if not r["in_registry"]})

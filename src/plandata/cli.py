@@ -38,12 +38,17 @@ class CommandParser(argparse.ArgumentParser):
 def _build(args: argparse.Namespace) -> int:
     from plandata.build import BuildOptions, build
     from plandata.export import parse_exports
-    from plandata.progress import progress_for, summary_lines, warning_lines
+    from plandata.progress import progress_for, steps_for, summary_lines, warning_lines
 
     started = time.monotonic()
-    progress = progress_for(sys.stderr, args.quiet)
     options = BuildOptions(
-        args.jobs, args.engine, args.scheduler, progress, parse_exports(args.exports), _cache_dir(args)
+        jobs=args.jobs,
+        engine=args.engine,
+        scheduler=args.scheduler,
+        progress=progress_for(sys.stderr, args.quiet),
+        steps=steps_for(sys.stderr, args.quiet),
+        exports=parse_exports(args.exports),
+        cache=_cache_dir(args),
     )
     summary = build(Path(args.raw), Path(args.out), options)
     if not args.quiet:
@@ -78,10 +83,17 @@ def _cache(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from plandata.build import export_steps
     from plandata.export import export_package, parse_exports
+    from plandata.progress import steps_for
 
     started = time.monotonic()
-    written = export_package(Path(args.package), parse_exports(args.to), args.jobs or 1)
+    kinds = parse_exports(args.to)
+    step = steps_for(sys.stderr, quiet=False) or (lambda label: None)
+    try:
+        written = export_package(Path(args.package), kinds, args.jobs or 1, export_steps(kinds, step))
+    finally:
+        step(None)
     print(f"exported {len(written)} files into {args.package} in {time.monotonic() - started:.1f} s")
     for path in written:
         print(f"  {path}")
@@ -98,6 +110,7 @@ def _release(args: argparse.Namespace) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     from plandata.check.validate import validate_package
+    from plandata.progress import steps_for
 
     path = Path(args.path)
     # A wrong path is a usage error (exit 2), not a package that fails its schemas (exit 1).
@@ -107,7 +120,12 @@ def _validate(args: argparse.Namespace) -> int:
         path = path.parent
     elif not (path / "datapackage.json").is_file():
         raise InputError(f"{path}: no datapackage.json here; give the folder `plandata build` wrote")
-    report = validate_package(path, full=args.full)
+    step = steps_for(sys.stderr, quiet=False) or (lambda label: None)
+    step(f"validating {path}" + (" with frictionless" if args.full else ""))
+    try:
+        report = validate_package(path, full=args.full)
+    finally:
+        step(None)
     if args.json:
         verdict = {"valid": report.valid, "rows_checked": report.rows_checked, "method": report.method}
         print(json.dumps({**verdict, "errors": report.errors}, ensure_ascii=False, indent=2))

@@ -3,21 +3,26 @@
 The bar is drawn only on a terminal (a log or a pipe gets nothing, so CI
 output stays clean) and never with `--quiet`.  It is a `Progress` callback,
 `(done, total, source_file)`, as `runner.py` calls it after each document.
+After the documents come steps with no per-document count (writing the
+package, the exports, validation); `StepTicker` shows which one runs and for
+how long, so a long step never looks like a hang.
 """
 
 from __future__ import annotations
 
 import shutil
+import threading
 import time
 from typing import TYPE_CHECKING, TextIO
 
 from plandata.errors import SKIPPED
-from plandata.runner import Progress
+from plandata.runner import Progress, StepReport
 
 if TYPE_CHECKING:
     from plandata.build import BuildSummary
 
 BAR_WIDTH = 24
+TICK_SECONDS = 0.5
 MAX_LISTED_WARNINGS = 10
 MAX_LISTED_FILES = 5
 # Summary rows: (label, table whose row count it shows).
@@ -56,6 +61,59 @@ class ProgressBar:
         self.stream.flush()
 
 
+class StepTicker:
+    """`validating the package … 0:07`: the step under way and its time so far, redrawn every half second.
+
+    Called with a label when a step starts (or its label changes), and with
+    None when the steps are over, which clears the line.  The redrawing runs
+    on a daemon thread, so an interrupted build never waits for it.
+    """
+
+    def __init__(self, stream: TextIO, interval: float = TICK_SECONDS) -> None:
+        self.stream = stream
+        self.interval = interval
+        self.label: str | None = None
+        self.started = time.monotonic()
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def line(self) -> str:
+        """The step's label and time so far, fitted to the terminal's width."""
+        clock = f" … {_clock(time.monotonic() - self.started)}"
+        room = shutil.get_terminal_size().columns - 1 - len(clock)
+        label = self.label or ""
+        return (label if len(label) <= room else label[: max(room - 1, 0)] + "…") + clock
+
+    def __call__(self, label: str | None) -> None:
+        with self._lock:
+            if label != self.label:
+                self.label, self.started = label, time.monotonic()
+        if label is None:
+            self._stop.set()
+            if self._thread is not None:
+                self._thread.join()
+                self._thread = None
+            self._draw()
+            return
+        if self._thread is None:
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._tick, name="plandata-steps", daemon=True)
+            self._thread.start()
+        self._draw()
+
+    def _tick(self) -> None:
+        while not self._stop.wait(self.interval):
+            self._draw()
+
+    def _draw(self) -> None:
+        with self._lock:
+            width = shutil.get_terminal_size().columns - 1
+            text = "" if self.label is None else self.line()
+            self.stream.write("\r" + text.ljust(width) + ("\r" if self.label is None else ""))
+            self.stream.flush()
+
+
 def _clock(seconds: float) -> str:
     minutes, secs = divmod(int(seconds + 0.5), 60)
     return f"{minutes}:{secs:02d}"
@@ -66,6 +124,13 @@ def progress_for(stream: TextIO, quiet: bool) -> Progress | None:
     if quiet or not stream.isatty():
         return None
     return ProgressBar(stream)
+
+
+def steps_for(stream: TextIO, quiet: bool) -> StepReport | None:
+    """A `StepTicker` on `stream` if it is a terminal and not `quiet`; otherwise None (no output)."""
+    if quiet or not stream.isatty():
+        return None
+    return StepTicker(stream)
 
 
 def summary_lines(summary: BuildSummary, seconds: float) -> list[str]:

@@ -11,7 +11,8 @@ deterministic, so rebuilds stay byte-identical.
 from __future__ import annotations
 
 import json
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from plandata.errors import InputError
@@ -82,19 +83,31 @@ def check_package_dir(package_dir: Path) -> None:
         raise InputError(f"{descriptor}: not a plandata package (no `plandata` property)")
 
 
-def export_package(package_dir: Path, kinds: tuple[str, ...] = tuple(EXPORTS), jobs: int = 1) -> list[str]:
+def export_package(
+    package_dir: Path,
+    kinds: tuple[str, ...] = tuple(EXPORTS),
+    jobs: int = 1,
+    done: Callable[[str], None] | None = None,
+) -> list[str]:
     """Write the exports `kinds` from the package in `package_dir` and list them in its descriptor.
 
     With `jobs` > 1 the exports are written side by side in worker processes
-    (they only read the closed data files). Returns their paths inside the
-    package, in descriptor order.
+    (they only read the closed data files). `done(kind)` is called as each
+    export is written, for progress. Returns their paths inside the package,
+    in descriptor order.
     """
     check_package_dir(package_dir)
+    report = done or (lambda kind: None)
+    written: dict[str, list[str]] = {}
     if jobs <= 1 or len(kinds) <= 1:
-        written = [path for kind in kinds for path in write_export(kind, package_dir)]
+        for kind in kinds:
+            written[kind] = write_export(kind, package_dir)
+            report(kind)
     else:
         with ProcessPoolExecutor(max_workers=min(jobs, len(kinds))) as pool:
-            futures = [pool.submit(write_export, kind, package_dir) for kind in kinds]
-            written = [path for future in futures for path in future.result()]
+            futures = {pool.submit(write_export, kind, package_dir): kind for kind in kinds}
+            for future in as_completed(futures):
+                written[futures[future]] = future.result()
+                report(futures[future])
     register_files(package_dir)
-    return written
+    return [path for kind in kinds for path in written[kind]]
