@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import zipfile
@@ -15,7 +16,7 @@ from plandata.cli import main
 from plandata.errors import InputError
 from plandata.export.release import CHECKSUMS, build_release, release_name
 
-PROJECT_FILES = ("README.md", "CHANGELOG.md", "LICENSE", "LICENSE-DATA")
+PROJECT_FILES = ("README.md", "CHANGELOG.md", "CITATION.cff", "releases.csv", "LICENSE", "LICENSE-DATA")
 
 
 @pytest.fixture(scope="module")
@@ -80,8 +81,32 @@ def test_release_is_byte_identical(released: Path, project: Path, tmp_path: Path
             "measures.json is stale",
         ),
         (lambda root: (root / "LICENSE").unlink() or (root / "LICENSE-DATA").unlink(), "no LICENSE file"),
+        (
+            lambda root: (root / "datapackage" / "plandata.xlsx").open("ab").write(b"\0"),
+            rf"datapackage/ is not the package releases.csv records for version {re.escape(__version__)}.*bump",
+        ),
+        (lambda root: (root / "CITATION.cff").write_text("cff-version: 1.2.0\n"), "CITATION.cff is stale"),
+        (
+            lambda root: (root / "releases.csv").write_text((ROOT / "releases.csv").read_text().splitlines()[0] + "\n"),
+            f"releases.csv has no row for version {re.escape(__version__)}",
+        ),
+        (
+            lambda root: (root / "CHANGELOG.md").write_text(
+                (ROOT / "CHANGELOG.md").read_text(encoding="utf-8").replace("Rows: documents 5,", "Rows: documents 6,")
+            ),
+            r"the \[0.2.0\] section must say `Rows: documents 5,",
+        ),
     ],
-    ids=["stale-readme", "changelog-without-version", "stale-schema", "no-licence"],
+    ids=[
+        "stale-readme",
+        "changelog-without-version",
+        "stale-schema",
+        "no-licence",
+        "bytes-changed-without-a-new-version",
+        "stale-citation",
+        "version-not-recorded",
+        "changelog-counts-wrong",
+    ],
 )
 def test_release_refuses_stale_inputs(damage, message: str, project: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     copy = Path(shutil.copytree(project, tmp_path / "project"))

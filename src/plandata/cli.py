@@ -142,6 +142,14 @@ def _schemas(args: argparse.Namespace) -> int:
     return 0
 
 
+def _citation(args: argparse.Namespace) -> int:
+    from plandata.package.package_meta import citation_cff
+
+    Path(args.out).write_text(citation_cff(), encoding="utf-8")
+    print(f"wrote {args.out}")
+    return 0
+
+
 def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
@@ -213,6 +221,9 @@ def parser() -> argparse.ArgumentParser:
     s = command("schemas", "write the JSON Schemas of every table")
     s.add_argument("--out", default="schemas", help="output folder (default: schemas)")
     s.set_defaults(func=_schemas)
+    c = command("citation", "write CITATION.cff for this version")
+    c.add_argument("--out", default="CITATION.cff", help="output file (default: CITATION.cff)")
+    c.set_defaults(func=_citation)
     r = command("release", "check the built package and write dist/plandata-<version>.zip")
     r.add_argument("--root", default=".", help="project folder with datapackage/, schemas/ (default: .)")
     r.add_argument("--out", default=None, help="folder for the zip (default: <root>/dist)")

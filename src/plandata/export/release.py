@@ -2,32 +2,47 @@
 
 `dist/plandata-<version>.zip` holds one folder, `plandata-<version>/`, with
 `datapackage/`, `schemas/`, the project README, the licence files, the
-CHANGELOG and `SHA256SUMS` (checked with `sha256sum -c SHA256SUMS` inside
-that folder).  The version comes from `plandata.__version__` only.  Before
-zipping, the release checks that the package was built by this version, is
-valid, and that its README, `schemas/` and the CHANGELOG are current.  The
-zip is deterministic: sorted members, fixed timestamps and permissions.
+CHANGELOG, CITATION.cff, releases.csv and `SHA256SUMS` (checked with
+`sha256sum -c SHA256SUMS` inside that folder).  The version comes from
+`plandata.__version__` only.  Before zipping, the release checks that the
+package was built by this version, is valid, and that its README,
+`schemas/`, CITATION.cff and the CHANGELOG are current.  The zip is
+deterministic: sorted members, fixed timestamps and permissions.
+
+One version names one set of bytes.  `releases.csv` has a row per version:
+its date, the digest of its `datapackage/` (`package_digest`: the sha256 of
+the package's own SHA256SUMS) and its row counts, which the CHANGELOG section
+of the version states too.  A package whose bytes differ from the row of its
+version cannot be released (and a test fails): the version must be bumped.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import os
 import re
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
-from plandata import __version__
+import pyarrow.parquet as pq
+
+from plandata import RELEASE_DATE, __version__
 from plandata.check.validate import validate_package
 from plandata.errors import InputError, ValidationFailed
 from plandata.package.datadict import readme_diff
+from plandata.package.package_meta import CITATION_PATH, citation_cff
 from plandata.package.schemas import schema_files
 
 PACKAGE_DIR = "datapackage"
 SCHEMAS_DIR = "schemas"
 DIST_DIR = "dist"
-TOP_FILES = ("README.md", "CHANGELOG.md")
+TOP_FILES = ("README.md", "CHANGELOG.md", "CITATION.cff", "releases.csv")
+RELEASES = "releases.csv"
+# The CHANGELOG's line stating a version's row counts, in this order, under the version's heading.
+COUNTED_TABLES = ("documents", "measures", "indicators", "agencies", "measure_agencies")
 LICENSE_GLOB = "LICENSE*"
 CHECKSUMS = "SHA256SUMS"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip can hold: no clock in the bytes
@@ -52,6 +67,91 @@ def release_files(root: Path) -> dict[str, Path]:
     return dict(sorted(files.items()))
 
 
+@dataclass(frozen=True)
+class Release:
+    """A row of releases.csv: one version, the day it was released and the package it names."""
+
+    version: str
+    date: str
+    package_sha256: str
+    counts: tuple[int, ...]  # rows of COUNTED_TABLES
+
+    def csv_row(self) -> str:
+        """The row as releases.csv holds it."""
+        return ",".join([self.version, self.date, self.package_sha256, *map(str, self.counts)])
+
+
+RELEASE_COLUMNS = ("version", "date", "package_sha256", *COUNTED_TABLES)
+
+
+def read_releases(path: Path) -> dict[str, Release]:
+    """releases.csv by version; a malformed file is an error naming the file and line."""
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            reader = csv.reader(fh)
+            header = next(reader, [])
+            if tuple(header) != RELEASE_COLUMNS:
+                raise InputError(f"{path}, line 1: the header must be {','.join(RELEASE_COLUMNS)}")
+            releases = {}
+            for line, row in enumerate(reader, start=2):
+                if len(row) != len(RELEASE_COLUMNS) or not all(x.isdigit() for x in row[3:]):
+                    raise InputError(f"{path}, line {line}: {len(RELEASE_COLUMNS)} fields, counts as whole numbers")
+                if row[0] in releases:
+                    raise InputError(f"{path}, line {line}: version {row[0]} is listed twice")
+                releases[row[0]] = Release(row[0], row[1], row[2], tuple(int(x) for x in row[3:]))
+    except OSError as error:
+        raise InputError(f"{path}: cannot be read ({error.strerror or error})") from None
+    return releases
+
+
+def package_digest(package_dir: Path) -> str:
+    """The sha256 of `sha256sum` over every file of the package (paths inside it): one value for its bytes."""
+    files = {p.relative_to(package_dir).as_posix(): p for p in sorted(package_dir.rglob("*")) if p.is_file()}
+    return hashlib.sha256(sha256sums(dict(sorted(files.items()))).encode("utf-8")).hexdigest()
+
+
+def package_release(package_dir: Path) -> Release:
+    """The releases.csv row the package in `package_dir` needs: this version, its digest and row counts."""
+    counts = tuple(
+        pq.ParquetFile(package_dir / "data" / f"{name}.parquet").metadata.num_rows for name in COUNTED_TABLES
+    )
+    return Release(__version__, RELEASE_DATE, package_digest(package_dir), counts)
+
+
+def counts_line(release: Release) -> str:
+    """`Rows: documents 5, measures 68, …`: the CHANGELOG's statement of a version's row counts."""
+    return "Rows: " + ", ".join(f"{name} {count}" for name, count in zip(COUNTED_TABLES, release.counts, strict=True))
+
+
+def changelog_section(changelog: str, version: str) -> str | None:
+    """The text under `## [version]` up to the next `## ` heading (None: no such section)."""
+    found = re.search(rf"^##\s*\[?{re.escape(version)}\]?[^\n]*\n(.*?)(?=^## |\Z)", changelog, re.M | re.S)
+    return found.group(1) if found else None
+
+
+def version_problems(root: Path) -> list[str]:
+    """Whether `datapackage/` is the package releases.csv and the CHANGELOG record for this version."""
+    releases = read_releases(root / RELEASES)
+    wanted = package_release(root / PACKAGE_DIR)
+    bump = f"bump the version in src/plandata/__init__.py and add the row `{wanted.csv_row()}` to {RELEASES}"
+    recorded = releases.get(__version__)
+    if recorded is None:
+        return [f"{RELEASES} has no row for version {__version__}: add `{wanted.csv_row()}`"]
+    problems = []
+    if recorded != wanted:
+        problems.append(
+            f"{PACKAGE_DIR}/ is not the package {RELEASES} records for version {__version__}"
+            f" (recorded `{recorded.csv_row()}`, built `{wanted.csv_row()}`): if version {__version__}"
+            f" was released, {bump}; if not, correct its row"
+        )
+    changelog = (root / "CHANGELOG.md").read_text(encoding="utf-8") if (root / "CHANGELOG.md").is_file() else ""
+    for release in releases.values():
+        section = changelog_section(changelog, release.version)
+        if section is not None and counts_line(release) not in section:
+            problems.append(f"CHANGELOG.md: the [{release.version}] section must say `{counts_line(release)}`")
+    return problems
+
+
 def _problems(root: Path) -> list[str]:
     """What is missing or out of date for a release of this version."""
     problems = [f"{name} is missing" for name in TOP_FILES if not (root / name).is_file()]
@@ -74,6 +174,11 @@ def _problems(root: Path) -> list[str]:
         rf"^##\s*\[?{re.escape(__version__)}\]?", changelog.read_text(encoding="utf-8"), re.M
     ):
         problems.append(f"CHANGELOG.md has no `## [{__version__}]` section")
+    citation = root / CITATION_PATH
+    if citation.is_file() and citation.read_text(encoding="utf-8") != citation_cff():
+        problems.append(f"{CITATION_PATH} is stale: run `plandata citation`")
+    if (root / RELEASES).is_file():
+        problems += version_problems(root)
     return problems
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from plandata import SCHEMA_BASE_URL
 from plandata.model import (  # noqa: F401  (re-exported: the codelists belong to the table definitions)
     ADMIN_LEVELS,
     AGENCY_TYPES,
@@ -397,7 +398,7 @@ def json_schema(table: Table) -> dict[str, Any]:
         properties[f.name] = prop
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": f"https://plandata.example/schemas/{table.name}.json",
+        "$id": f"{SCHEMA_BASE_URL}{table.name}.json",  # the committed file at the release's tag
         "title": f"plandata {table.name} row",
         "description": table.description,
         "type": "object",
