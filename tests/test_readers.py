@@ -331,7 +331,7 @@ def test_sources_point_where_a_document_was_published_not_at_raw(tmp_path: Path)
     to_docx(TASKS, raw / "tasks_word.docx")
     (raw / "documents.csv").write_text(
         "source_file,document_id,title,jurisdiction,admin_level,plan_period_start,plan_period_end,source_notes,"
-        "source_url\ntasks.html,,,,,,,,https://example.gov.cn/art/2021/plan.html\n",
+        "source_url\ntasks.html,,,,,,,An excerpt of the plan,https://example.gov.cn/art/2021/plan.html\n",
         encoding="utf-8",
     )
     out = tmp_path / "datapackage"
@@ -339,6 +339,7 @@ def test_sources_point_where_a_document_was_published_not_at_raw(tmp_path: Path)
     sources = {s["description"].split()[0]: s for s in json.loads((out / "datapackage.json").read_text())["sources"]}
     assert sources["raw/tasks.html"]["path"] == "https://example.gov.cn/art/2021/plan.html"
     assert "path" not in sources["raw/tasks_word.docx"]
+    assert sources["raw/tasks.html"]["description"].endswith("(not in this package). An excerpt of the plan")
     assert all(not (out / s.get("path", "raw/x")).exists() and len(s["sha256"]) == 64 for s in sources.values())
 
 

@@ -130,6 +130,8 @@ def _source(document: dict[str, Any]) -> dict[str, Any]:
     if document.get("source_url"):
         source["path"] = document["source_url"]
     source["description"] = f"raw/{document['source_file']} in the plandata repository (not in this package)"
+    if document.get("source_notes"):  # the manifest's word on what the file is: an excerpt, a scrape …
+        source["description"] += ". " + document["source_notes"]
     source["sha256"] = document["sha256"]
     if document.get("text_path"):
         # A PDF's or a web page's raw offsets index the text its reader extracted, kept beside the data.

@@ -122,6 +122,10 @@ class TableWriter:
             self._parquet.close()
 
 
+# The columns of `documents` the descriptor's `sources` are made of (package_meta._source).
+SOURCE_COLUMNS = ["title", "source_file", "sha256", "text_path", "source_url", "source_notes"]
+
+
 class PackageWriter:
     """Write a package incrementally: `append` batches of rows, then `finish` with the descriptor."""
 
@@ -135,7 +139,7 @@ class PackageWriter:
     def append(self, name: str, data: pa.Table) -> None:
         """Append rows to table `name`."""
         if name == "documents":
-            self.sources.extend(data.select(["title", "source_file", "sha256", "text_path", "source_url"]).to_pylist())
+            self.sources.extend(data.select(SOURCE_COLUMNS).to_pylist())
         self.tables[name].append(data)
 
     def text_layer(self, path: str, text: str) -> None:
