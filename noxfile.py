@@ -60,9 +60,9 @@ def validate(session: nox.Session) -> None:
 
 @nox.session(python="3.11")
 def score(session: nox.Session) -> None:
-    """Score the committed package against ../shared/gold."""
+    """Score the committed package against the seeds' hand annotations (copies kept in tests/fixtures)."""
     session.install("-e", ".")
-    session.run("python", "../shared/tools/score.py", "datapackage", "../shared/gold", "--raw", "raw")
+    session.run("python", "tests/fixtures/score.py", "datapackage", "tests/fixtures/gold", "--raw", "raw")
 
 
 @nox.session(python="3.11")
