@@ -23,7 +23,7 @@ from plandata.errors import InputError
 from plandata.read import ingest
 from plandata.read.formats import format_of, office, read_layer, sniff_format
 from plandata.read.formats.layer import join_pieces
-from plandata.read.formats.pdf import _line_text, _unbreakable_lead
+from plandata.read.formats.pdf import _check_mapped, _Line, _line_text, _Table, _unbreakable_lead
 
 TASKS = (REPO / "tests" / "fixtures" / "formats" / "raw" / "tasks_table.txt").read_text(encoding="utf-8")
 CHROME = ("首页", "您当前的位置", "索引号", "发布机构", "打印本页", "关闭窗口", "分享到", "版权所有", "var x")
@@ -242,6 +242,14 @@ def test_a_pdf_from_libreoffice_has_pages_and_no_page_numbers_in_its_text(tmp_pa
 
 
 @pytest.mark.clients
+def test_a_pdf_with_no_unicode_map_in_its_fonts_is_named_so(tmp_path: Path) -> None:
+    pdf = convert(to_docx(TASKS, tmp_path / "fonts.docx"), "pdf", tmp_path).read_bytes()
+    assert pdf.count(b"/ToUnicode") >= 1
+    broken = pdf.replace(b"/ToUnicode", b"/ToUnicodX")  # same length: the cross-reference offsets still hold
+    assert "to no text (no ToUnicode map), so its text layer cannot be read" in _refusal(broken, "fonts.pdf")
+
+
+@pytest.mark.clients
 def test_an_encrypted_pdf_is_named_encrypted(tmp_path: Path) -> None:
     options = '{"EncryptFile":{"type":"boolean","value":"true"},"DocumentOpenPassword":{"type":"string","value":"x"}}'
     pdf = convert(to_docx(TASKS, tmp_path / "locked.docx"), f"pdf:writer_pdf_Export:{options}", tmp_path)
@@ -320,6 +328,21 @@ def test_latin_words_and_table_columns_keep_their_spaces() -> None:
 def test_a_space_the_publisher_typed_stays() -> None:
     line = _chars(("索引号:", 0), (" ", 0), ("1134", 0), (" ", 0), ("组配分类:", 0))
     assert _line_text(line, 16) == "索引号: 1134 组配分类:"
+
+
+def test_a_glyph_its_font_maps_to_no_character_is_a_replacement_character() -> None:
+    # pdfminer names such a glyph `(cid:N)`; U+FFFD keeps its place, and the build reports the damage.
+    line = _chars(("到2025年", 0), ("智", 0), ("校园覆盖率达到95%", 0))
+    line[6]["text"] = "(cid:17)"  # one glyph, as pdfminer gives it
+    assert _line_text(line, 16) == "到2025年\ufffd校园覆盖率达到95%"
+
+
+def test_a_pdf_whose_fonts_map_most_glyphs_to_nothing_is_refused() -> None:
+    readable = [_Line("全区智慧校园覆盖率达到95%以上。", 0, 1, 0, 1)]
+    _check_mapped([readable + [_Line("\ufffd\ufffd", 0, 1, 2, 3)]], "few.pdf")  # a stray glyph or two: kept
+    broken = [_Line("\ufffd" * 20 + "95%", 0, 1, 0, 1), _Table([["\ufffd\ufffd", "区教育局"]], 2)]
+    with pytest.raises(InputError, match=r"broken.pdf: the PDF's fonts map 22 of 29 characters to no text"):
+        _check_mapped([broken], "broken.pdf")
 
 
 def test_sources_point_where_a_document_was_published_not_at_raw(tmp_path: Path) -> None:

@@ -65,6 +65,12 @@ _WORD_GAP = 0.2
 _COLUMN_GAP = 0.3
 # Fewer characters than this per page on average: the pages are images (a scan).
 _MIN_CHARS_PER_PAGE = 10
+# pdfminer's text for a glyph its font maps to no character (no ToUnicode map): `(cid:123)`.
+_UNMAPPED_GLYPH_RE = re.compile(r"^\(cid:\d+\)$")
+_UNMAPPED_IN_TEXT_RE = re.compile(r"\(cid:\d+\)")
+# Above this share of unmapped glyphs the text layer is unreadable; below it each one stays as U+FFFD, which
+# the build reports as damage (ingest.text_warnings), so a title in a broken font is not lost unseen.
+_MAX_UNMAPPED_SHARE = 0.3
 
 
 def reader_name() -> str:
@@ -150,6 +156,8 @@ def _line_text(chars: list[dict], size: float) -> str:
         if not ch["text"] or ch["text"].isspace():
             spaced = bool(glyphs)
             continue
+        if _UNMAPPED_GLYPH_RE.match(ch["text"]):
+            ch = {**ch, "text": "\ufffd"}
         glyphs.append((ch, spaced))
         spaced = False
     gaps = [b["x0"] - a["x1"] for (a, _), (b, _) in zip(glyphs, glyphs[1:], strict=False)]
@@ -189,6 +197,7 @@ def _resolve_spans(cells: list[list[str | None]]) -> list[list[str]]:
         out: list[str] = []
         for c, cell in enumerate(row):
             if cell is not None:
+                cell = _UNMAPPED_IN_TEXT_RE.sub("\ufffd", cell)
                 out.append(_CELL_SPACE_RE.sub("", join_pieces(cell.splitlines())))
             elif r > 0 and c < len(rows[r - 1]) and rows[r - 1][c]:
                 out.append(rows[r - 1][c])
@@ -246,6 +255,21 @@ def _opens_indented(lines: list[_Line], left: float) -> bool:
     return indented >= max(2, 0.1 * len(lines))
 
 
+def _check_mapped(pages: list[list[_Line | _Table]], name: str) -> None:
+    """Refuse a text layer whose fonts map most glyphs to no character: its text would be U+FFFD throughout."""
+    texts = [item.text for items in pages for item in items if isinstance(item, _Line)]
+    texts += [
+        cell for items in pages for item in items if isinstance(item, _Table) for row in item.rows for cell in row
+    ]
+    glyphs = sum(len(text) - text.count(" ") for text in texts)
+    unmapped = sum(text.count("\ufffd") for text in texts)
+    if glyphs and unmapped > _MAX_UNMAPPED_SHARE * glyphs:
+        raise InputError(
+            f"{name}: the PDF's fonts map {unmapped} of {glyphs} characters to no text (no ToUnicode map), so its"
+            " text layer cannot be read; OCR the rendered pages (e.g. ocrmypdf --force-ocr)"
+        )
+
+
 def read_pdf(data: bytes, name: str) -> TextLayer:
     """The text layer of a PDF (see the module docstring)."""
     page_count = _open_checked(data, name)
@@ -259,6 +283,7 @@ def read_pdf(data: bytes, name: str) -> TextLayer:
         raise InputError(f"{name}: a damaged PDF: {type(error).__name__}: {error}") from None
     _drop_running_lines(pages, heights)
     lines = [item for items in pages for item in items if isinstance(item, _Line)]
+    _check_mapped(pages, name)
     right = max((line.x1 for line in lines), default=0.0)  # the margins of the text block
     left = min((line.x0 for line in lines), default=0.0)
     indented_paragraphs = _opens_indented(lines, left)
