@@ -383,3 +383,38 @@ def test_a_bad_publication_column_names_its_line(
     error = capsys.readouterr().err
     assert error.startswith(f"plandata: error: {raw / 'documents.csv'}, line 2: {column} {value!r}")
     assert message in error
+
+
+LAYOUT_PAGE = """<html><head><meta charset="utf-8"><title>规划计划_某区人民政府</title></head><body>
+<table width="1000"><tr><td><img src="logo.png"></td>
+<td><a href="/">首页</a> <a href="/zwgk">政务公开</a></td></tr></table>
+<table width="1000"><tr><td width="200">
+<ul><li><a href="/a">通知公告</a></li><li><a href="/b">政策文件</a></li></ul></td>
+<td width="800"><table width="100%"><tr><td align="center"><h2>某区教育发展“十四五”规划（节选）</h2></td></tr>
+<tr><td>发布时间：2022-03-01 来源：区教育局</td></tr>
+<tr><td class="zw">{body}</td></tr></table></td></tr></table>
+<table width="1000"><tr><td>主办单位：某区人民政府办公室</td></tr></table></body></html>"""
+
+
+def test_a_page_laid_out_with_tables_gives_its_article() -> None:
+    # Older government sites frame the page with tables: a frame holding tables, a one-column table of the
+    # title row, the dateline and the article. None of them is data; the short article is not a metadata block.
+    article = [
+        "（一）推进教育数字化转型",
+        "1.完善智慧教育基础设施。到2025年，全区智慧校园覆盖率达到95%以上。（责任单位：区教育局、区财政局）",
+        "2.深化信息技术与教育教学融合。遴选建设区级智慧教育示范学校20所。（责任单位：区教育局）",
+    ]
+    layer = _layer(LAYOUT_PAGE.format(body="".join(f"<p>{line}</p>" for line in article)).encode(), "old_site.html")
+    lines = layer.text.splitlines()
+    assert lines == ["某区教育发展“十四五”规划（节选）", *article]  # the title row is outside the article's cell
+    assert layer.properties == {"issuer": "区教育局", "issue_date": "2022-03-01"}  # the dateline
+    assert not layer.tables and "首页" not in layer.text and "通知公告" not in layer.text
+
+
+def test_a_data_table_inside_a_layout_table_stays_a_table() -> None:
+    body = "<p>（一）推进教育数字化转型。</p><table><tr><th>序号</th><th>任务</th><th>责任单位</th></tr>"
+    body += "<tr><td>1</td><td>建设智慧校园示范学校</td><td>区教育局</td></tr>"
+    body += "<tr><td>2</td><td>完善教育信息化基础设施</td><td>区财政局</td></tr></table>"
+    layer = _layer(LAYOUT_PAGE.format(body=body).encode(), "old_site.html")
+    (table,) = layer.tables
+    assert [row[2] for row in table.rows] == ["责任单位", "区教育局", "区财政局"]

@@ -12,7 +12,9 @@ Steps:
 3. chrome goes: scripts, forms' controls, `<nav>`/`<footer>`/`<aside>` and
    elements whose class or id names chrome (`data/html_chrome.csv`);
 4. the main content is found by descending from `<body>` into the child
-   that holds most of the page's Chinese text outside links, while one does;
+   that holds most of the page's Chinese text outside links, while one does
+   (into the cells of a layout table too, never into a data table's rows);
+   a heading left outside it (a layout table's title row) titles it;
 5. its blocks become paragraphs and its `<table>`s table blocks, with
    `rowspan`/`colspan` cells repeated into every row and column they span.
 """
@@ -56,6 +58,9 @@ _BLOCK_TAGS = frozenset((
 _DOMINANT_SHARE = 0.7
 # Fewer Han characters than this in the content: the page has no document in it.
 _MIN_CONTENT_HAN = 20
+_TABLE_PARTS = frozenset(("table", "tr", "tbody", "thead", "tfoot", "td", "th"))
+# Elements that may be a metadata block: a box of labelled fields, or one dateline (`发布时间：… 来源：…`).
+_METADATA_TAGS = frozenset(("table", "div", "ul", "dl", "section", "td", "p"))
 # A metadata block is short: the labels and their values, not a paragraph of text.
 _MAX_METADATA_BLOCK_CHARS = 600
 # No value of a metadata block (an issuing body's name, a subject) runs this long.
@@ -160,14 +165,45 @@ def main_content(body: etree._Element) -> etree._Element:
         best = max(children, key=lambda c: _han_outside_links(c, memo), default=None)
         if best is None or total == 0 or _han_outside_links(best, memo) < _DOMINANT_SHARE * total:
             return node
-        if best.tag in ("tr", "tbody", "thead") or (best.tag == "table" and not _is_layout_table(best)):
-            return node  # never split a data table into its rows
+        # Never split a data table into its rows; a layout table's cells are the page's parts.
+        table = best if best.tag == "table" else next(best.iterancestors("table"), None)
+        if best.tag in _TABLE_PARTS and table is not None and not _is_layout_table(table):
+            return node
         node = best
 
 
 def _is_layout_table(table: etree._Element) -> bool:
-    """A table that frames the page (it holds other tables), not one of data."""
-    return any(True for _ in table.iterdescendants("table"))
+    """A table that frames the page, not one of data.
+
+    Older government sites lay pages out with tables: a frame holds other
+    tables, a heading, or one column whose cells are the page's parts (the
+    title, a dateline, the article).  A data table has two columns or more
+    and no heading or table inside it.
+    """
+    if any(True for _ in table.iterdescendants("table", "h1", "h2", "h3", "h4", "h5", "h6")):
+        return True
+    widths = [
+        sum(_span(c, "colspan") for c in tr if c.tag in ("td", "th"))
+        for tr in table.iter("tr")
+        if _owning_table(tr) is table
+    ]
+    return max(widths, default=0) <= 1
+
+
+def _heading_before(content: etree._Element) -> str | None:
+    """The nearest heading (h1–h3) before `content` in the page, if one has Chinese text: its title from outside.
+
+    A layout table puts the title in a row above the article's cell, so the
+    content found holds the article but not its title.  Site chrome is gone
+    by now, so the headings left are the page's own.
+    """
+    heading = None
+    for el in content.getroottree().getroot().iter():
+        if el is content:
+            break
+        if el.tag in ("h1", "h2", "h3") and _HAN_RE.search(el.text_content()):
+            heading = el
+    return join_pieces([heading.text_content()]) if heading is not None else None
 
 
 def _metadata_block(el: etree._Element) -> dict[str, str] | None:
@@ -177,6 +213,8 @@ def _metadata_block(el: etree._Element) -> dict[str, str] | None:
         len(_HAN_RE.findall(piece)) > _MAX_METADATA_VALUE_HAN for piece in el.itertext()
     ):
         return None  # a block with a sentence in it is text that opens with a dateline
+    if "。" in text:
+        return None  # labels and values end no sentence: this holds the document's text
     found = [(label, prop) for label, prop in _metadata_labels() if re.search(rf"{label}\s*[:：]", text)]
     if len(found) < 2:
         return None
@@ -353,7 +391,7 @@ def _strip(doc: etree._Element) -> dict[str, str]:
             continue  # inside an element already dropped
         if _is_chrome(el):
             _drop(el)
-        elif el.tag in ("table", "div", "ul", "dl", "section") and (props := _metadata_block(el)) is not None:
+        elif el.tag in _METADATA_TAGS and (props := _metadata_block(el)) is not None:
             for key, value in props.items():
                 stated.setdefault(key, value)
             _drop(el)
@@ -382,7 +420,7 @@ def read_html(data: bytes, name: str) -> TextLayer:
     body = doc.find("body")
     content = main_content(body if body is not None else doc)
     builder = LayerBuilder()
-    title = props.get("title")
+    title = props.get("title") or _heading_before(content)
     first = join_pieces([content.text_content()])[:400]
     if title and title not in first:
         builder.paragraph(title)
