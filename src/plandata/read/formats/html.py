@@ -59,8 +59,9 @@ _DOMINANT_SHARE = 0.7
 # Fewer Han characters than this in the content: the page has no document in it.
 _MIN_CONTENT_HAN = 20
 _TABLE_PARTS = frozenset(("table", "tr", "tbody", "thead", "tfoot", "td", "th"))
-# Elements that may be a metadata block: a box of labelled fields, or one dateline (`发布时间：… 来源：…`).
-_METADATA_TAGS = frozenset(("table", "div", "ul", "dl", "section", "td", "p"))
+# Elements that may be a metadata block: a box of labelled fields, or a layout cell holding a dateline
+# (`发布时间：… 来源：…`); a paragraph stays text, which the noise rules read.
+_METADATA_TAGS = frozenset(("table", "div", "ul", "dl", "section", "td"))
 # A metadata block is short: the labels and their values, not a paragraph of text.
 _MAX_METADATA_BLOCK_CHARS = 600
 # No value of a metadata block (an issuing body's name, a subject) runs this long.
