@@ -116,6 +116,24 @@ def test_word_list_numbers_become_the_labels_a_measure_needs() -> None:
     assert layer.reader.startswith("python-docx ")
 
 
+def test_a_word_paragraph_keeps_tracked_insertions_and_content_controls_and_drops_what_it_does_not_show() -> None:
+    w = nsdecls("w")
+    document = docx.Document()
+    paragraph = document.add_paragraph("到2025年，")
+    for xml in (
+        f'<w:ins {w} w:id="1" w:author="x"><w:r><w:t>全区学前教育毛入园率</w:t></w:r></w:ins>',
+        f'<w:del {w} w:id="2" w:author="x"><w:r><w:delText>不低于</w:delText></w:r></w:del>',
+        f'<w:smartTag {w} w:element="x"><w:r><w:t>达到</w:t></w:r></w:smartTag>',
+        f"<w:sdt {w}><w:sdtContent><w:r><w:t>95%</w:t></w:r></w:sdtContent></w:sdt>",
+        f'<w:moveFrom {w} w:id="3" w:author="x"><w:r><w:t>以下</w:t></w:r></w:moveFrom>',
+        f"<w:r {w}><w:t>以上。</w:t></w:r>",
+    ):
+        paragraph._p.append(parse_xml(xml))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    assert _layer(buffer.getvalue(), "tracked.docx").text == "到2025年，全区学前教育毛入园率达到95%以上。\n"
+
+
 def test_a_word_table_with_merged_cells_repeats_them(tmp_path: Path) -> None:
     layer = _layer(to_docx(TASKS, tmp_path / "t.docx").read_bytes(), "t.docx")
     (table,) = layer.tables

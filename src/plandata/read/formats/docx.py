@@ -19,6 +19,7 @@ from importlib.metadata import version
 
 import docx
 from docx.oxml.ns import qn
+from docx.oxml.text.paragraph import CT_P
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
@@ -163,14 +164,34 @@ def _table_rows(table: Table) -> tuple[list[list[str]], int]:
 
 
 def _cell_text(cell: _Cell) -> str:
-    lines = [p.text for p in cell.paragraphs]
+    lines = [paragraph_text(p._p) for p in cell.paragraphs]
     for nested in cell.tables:
         lines.extend(join_lines(r) for r in _table_rows(nested)[0])
     return join_lines(lines)
 
 
+# Runs a paragraph shows that sit deeper than its own children: tracked insertions (w:ins, w:moveTo), smart
+# tags, inline content controls (w:sdt), simple fields and custom XML.  python-docx's `text` reads only
+# the paragraph's own runs and hyperlinks, so an accepted-looking insertion would be lost.  Text that
+# is not shown in the paragraph stays out: moved-away text (deleted text has no w:t) and text boxes,
+# which hold paragraphs of their own.
+_HIDDEN_CONTAINERS = frozenset((qn("w:moveFrom"), qn("w:del"), qn("w:txbxContent")))
+
+
+def paragraph_text(p: CT_P) -> str:
+    """The text a Word paragraph shows, tracked insertions and content controls included (see above)."""
+    pieces = []
+    for run in p.iter(qn("w:r")):
+        node = run.getparent()
+        while node is not None and node is not p and node.tag not in _HIDDEN_CONTAINERS:
+            node = node.getparent()
+        if node is p:
+            pieces.append(run.text)
+    return "".join(pieces)
+
+
 def _paragraph_text(paragraph: Paragraph, numbering: Numbering) -> str:
-    text = paragraph.text
+    text = paragraph_text(paragraph._p)
     if (num := _num_pr(paragraph)) and text.strip():
         label = numbering.label(*num)
         if label and not text.lstrip().startswith(label):
