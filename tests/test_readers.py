@@ -267,6 +267,44 @@ def test_a_pdf_with_no_unicode_map_in_its_fonts_is_named_so(tmp_path: Path) -> N
     assert "to no text (no ToUnicode map), so its text layer cannot be read" in _refusal(broken, "fonts.pdf")
 
 
+def _three_line_tables(path: Path) -> Path:
+    """The Word file at `path` with its tables ruled as three-line tables: a top and a bottom rule only."""
+    document = docx.Document(str(path))
+    borders = '<w:tblBorders {}><w:top w:val="single" w:sz="12"/><w:bottom w:val="single" w:sz="12"/>'
+    borders += '<w:left w:val="nil"/><w:right w:val="nil"/><w:insideH w:val="nil"/><w:insideV w:val="nil"/>'
+    for table in document.tables:
+        table.style = None
+        table._tbl.tblPr.append(parse_xml(borders.format(nsdecls("w")) + "</w:tblBorders>"))
+    document.save(str(path))
+    return path
+
+
+@pytest.mark.clients
+def test_a_pdf_table_ruled_above_and_below_only_is_read_by_its_columns(tmp_path: Path) -> None:
+    # Without vertical rules pdfplumber finds no cells; the columns come from the text's gaps, and a cell's
+    # wrapped lines (the first one indented, as the document's Normal style sets it) stay in their cell.
+    pdf = convert(_three_line_tables(to_docx(TASKS, tmp_path / "three.docx")), "pdf", tmp_path)
+    layer = _layer(pdf.read_bytes(), "three.pdf")
+    (table,) = layer.tables
+    expected = [row.split("\t") for row in TASKS.splitlines() if "\t" in row]
+    assert table.rows[0] == tuple(expected[0])
+    assert [row[1] for row in table.rows[1:]] == [row[1] for row in expected[1:]]  # wrapped cells joined
+    assert [row[3] for row in table.rows[1:]] == [row[3] for row in expected[1:]]
+    assert [row[4] for row in table.rows[1:]] == [row[4] for row in expected[1:]]
+
+
+def test_unruled_columns_close_their_narrowest_gaps_down_to_the_header_cells() -> None:
+    from plandata.read.formats.pdf import _fit_columns, _runs
+
+    assert _runs([(0, 10), (11, 20), (40, 50)], 12) == [[0, 20], [40, 50]]
+    header = [[0, 10], [40, 60], [100, 120]]
+    # A wrapped line starting left of its cell's indented first line leaves a stray range before it.
+    columns = [[0, 12], [30, 70], [90, 95], [98, 120]]
+    assert _fit_columns(columns, header) == [[0, 12], [30, 70], [90, 120]]
+    assert _fit_columns([[0, 12], [98, 120]], header) is None  # a header cell over no column
+    assert _fit_columns([[0, 120]], header) is None  # body text across every gap: not a table
+
+
 @pytest.mark.clients
 def test_an_encrypted_pdf_is_named_encrypted(tmp_path: Path) -> None:
     options = '{"EncryptFile":{"type":"boolean","value":"true"},"DocumentOpenPassword":{"type":"string","value":"x"}}'

@@ -119,6 +119,8 @@ def _open_checked(data: bytes, name: str) -> int:
 def _page_items(page: pdfplumber.page.Page) -> list[_Line | _Table]:
     tables = page.find_tables()
     boxes = [t.bbox for t in tables]
+    open_tables = [] if boxes else _unruled_tables(page)
+    boxes += [box for box, _ in open_tables]
 
     def outside(obj: dict) -> bool:
         cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
@@ -132,7 +134,115 @@ def _page_items(page: pdfplumber.page.Page) -> list[_Line | _Table]:
             items.append(_Line(text, line["x0"], line["x1"], line["top"], line["bottom"]))
     for table in tables:
         items.append(_Table(_resolve_spans(table.extract()), table.bbox[1]))
+    items += [_Table(rows, box[1]) for box, rows in open_tables]
     return sorted(items, key=lambda item: item.top)
+
+
+# A rule this share of the text block's width or more can bound a table.
+_RULE_SHARE = 0.6
+# Between two columns of a table the cells' padding leaves a gap wider than this share of the font size;
+# inside a cell characters abut (or a typed space leaves a narrower one).
+_COLUMN_GUTTER = 0.4
+_MIN_COLUMNS = 3
+
+
+def _unruled_tables(page: pdfplumber.page.Page) -> list[tuple[tuple[float, float, float, float], list[list[str]]]]:
+    """A table drawn with horizontal rules only (a three-line table), as (bbox, rows of cell texts).
+
+    With no vertical rules `find_tables` sees no cells.  Between the first and
+    the last long horizontal rule of the page:
+
+    - the header is the first line; its cells are runs of characters split by
+      gaps wider than a cell's padding, and there must be `_MIN_COLUMNS`;
+    - the columns are the x-ranges some character covers, split where every
+      line leaves such a gap.  Where there are more ranges than header cells
+      (a cell's first line indented, so its wrapped lines start further left)
+      the narrowest gaps close first, never joining two header cells;
+    - a line goes on with the row above when it sits as close to it as the
+      lines inside a cell do and each of its cells continues a cell of the
+      line above that was filled to its column's right edge (a wrapped cell);
+      otherwise it opens a row.
+
+    Nothing is returned where body text crosses the region (it covers every
+    gap) or fewer than two rows are found.
+    """
+    chars = [c for c in page.chars if c["text"].strip()]
+    if not chars:
+        return []
+    left, right = min(c["x0"] for c in chars), max(c["x1"] for c in chars)
+    rules = sorted(
+        {round(e["top"], 1) for e in page.horizontal_edges if e["x1"] - e["x0"] >= _RULE_SHARE * (right - left)}
+    )
+    if len(rules) < 2:
+        return []
+    top, bottom = rules[0], rules[-1]
+    region = page.crop((0, top, page.width, bottom), strict=False)
+    lines = [line for line in region.extract_text_lines(return_chars=True) if line["chars"]]
+    if len(lines) < 2:
+        return []
+    size = sorted(line["bottom"] - line["top"] for line in lines)[len(lines) // 2]
+    header = _runs([(c["x0"], c["x1"]) for c in lines[0]["chars"] if c["text"].strip()], size)
+    columns = _runs([(c["x0"], c["x1"]) for line in lines for c in line["chars"] if c["text"].strip()], size)
+    columns = _fit_columns(columns, header)
+    if len(header) < _MIN_COLUMNS or columns is None:
+        return []
+    gaps = [b["top"] - a["bottom"] for a, b in zip(lines, lines[1:], strict=False)]
+    inside_cell = min(gaps, default=0.0) + 0.25 * size
+    rows: list[list[str]] = []
+    above: list[float | None] = []  # per column: where the text of the line above ends
+    for n, line in enumerate(lines):
+        cells: list[list[dict]] = [[] for _ in columns]
+        for c in line["chars"]:
+            middle = (c["x0"] + c["x1"]) / 2
+            k = min(range(len(columns)), key=lambda i: max(columns[i][0] - middle, middle - columns[i][1], 0.0))
+            cells[k].append(c)
+        texts = [_line_text(cell, size) if cell else "" for cell in cells]
+        wrapped = (
+            n > 0
+            and gaps[n - 1] <= inside_cell
+            and all(not text or _fills(above[k], columns[k][1], text, size) for k, text in enumerate(texts))
+        )
+        if wrapped:
+            rows[-1] = [join_pieces([a, b]) if b else a for a, b in zip(rows[-1], texts, strict=True)]
+        else:
+            rows.append(texts)
+        above = [max(c["x1"] for c in cell) if cell else None for cell in cells]
+    if len(rows) < 2:
+        return []
+    return [((left, top, right, bottom), [[_CELL_SPACE_RE.sub("", cell) for cell in row] for row in rows])]
+
+
+def _fills(end: float | None, edge: float, next_text: str, size: float) -> bool:
+    """Whether text ending at `end` filled its column up to `edge`, given what the next line starts with."""
+    return end is not None and end >= edge - (_WRAP_SLACK + _unbreakable_lead(next_text)) * size
+
+
+def _runs(spans: list[tuple[float, float]], size: float) -> list[list[float]]:
+    """x-ranges covered by `spans`, split where a gap is wider than a cell's padding."""
+    runs: list[list[float]] = []
+    for x0, x1 in sorted(spans):
+        if runs and x0 - runs[-1][1] <= _COLUMN_GUTTER * size:
+            runs[-1][1] = max(runs[-1][1], x1)
+        else:
+            runs.append([x0, x1])
+    return runs
+
+
+def _fit_columns(columns: list[list[float]], header: list[list[float]]) -> list[list[float]] | None:
+    """`columns` closed up to one per header cell (narrowest gap first); None when they cannot be."""
+
+    def heads(column: list[float]) -> int:
+        return sum(1 for h0, h1 in header if h0 < column[1] and h1 > column[0])
+
+    columns = [list(c) for c in columns]
+    while len(columns) > len(header):
+        joinable = [k for k in range(len(columns) - 1) if heads(columns[k]) + heads(columns[k + 1]) <= 1]
+        if not joinable:
+            return None
+        k = min(joinable, key=lambda i: columns[i + 1][0] - columns[i][1])
+        columns[k : k + 2] = [[columns[k][0], columns[k + 1][1]]]
+    fitted = len(columns) == len(header) and all(heads(c) == 1 for c in columns)
+    return columns if fitted else None
 
 
 def _is_latin(ch: str) -> bool:
