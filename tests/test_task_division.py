@@ -48,3 +48,19 @@ def test_a_header_qualified_by_a_role_word_takes_that_role() -> None:
         ("区财政局", "support"),
         ("各街道", "support"),
     ]
+
+
+def test_a_block_in_tortoise_shell_or_square_brackets_is_a_task_list() -> None:
+    from plandata.extract.task_division import find_task_lists
+
+    for opener, closer in (("〔", "〕"), ("[", "]"), ("(", ")")):
+        text = f"每年补充教师1000名以上。{opener}责任单位:省教育厅、省财政厅,各市人民政府{closer}"
+        (block,) = find_task_lists(text)
+        assert (block.start, block.end) == (text.index(opener), len(text))
+        assert [u.name for u in block.units] == ["省教育厅", "省财政厅", "各市人民政府"]
+        assert {u.relation for u in block.units} == {"assigned"}
+    # A document number in tortoise-shell brackets is no list; nested brackets close at the right one.
+    assert find_task_lists("按照京教发〔2022〕5号文件执行。") == []
+    text = "〔牵头单位:市教委(市委教育工委);配合单位:市财政局〕"
+    (block,) = find_task_lists(text)
+    assert [(u.name, u.relation) for u in block.units] == [("市教委(市委教育工委)", "lead"), ("市财政局", "support")]

@@ -35,12 +35,15 @@ _ITEM_MARK_RE = re.compile(r"[()、,，;；\s]")
 # Not part of a name: a leading 由 (由市教委牵头) and trailing 等/等有关部门, 按职责分工, 分别.
 NAME_LEAD_RE = re.compile(r"^(?:由|请)")
 NAME_TRAIL_RE = re.compile(r"(?:等(?:有关|相关)?(?:部门|单位)?|按职责(?:分工)?|分别|共同)$")
-NAME_STRIP = " \t\n。.:：;；,，、()（）[]【】"
+NAME_STRIP = " \t\n。.:：;；,，、()（）[]【】〔〕"
 MAX_NAME_CHARS = 30
 # Another field of the same block ends a list: (责任单位:A、B;完成时限:2023年).
 OTHER_FIELD_RE = re.compile(r"[\u4e00-\u9fff]{2,8}\s*:")
 _HAN_RE = re.compile(r"[\u4e00-\u9fff]")
-_PAREN_OR_LINE_END_RE = re.compile(r"[()\n]")
+# Brackets a task-division block is set in: parentheses (full-width ones are folded to these by
+# normalise), the tortoise-shell brackets of official documents (〔责任单位:…〕) and square brackets.
+BLOCK_BRACKETS = {"(": ")", "〔": "〕", "[": "]"}
+_BRACKET_OR_LINE_END_RE = {c: re.compile(f"[{re.escape(o)}{re.escape(c)}\n]") for o, c in BLOCK_BRACKETS.items()}
 _HEADER_ROLE_RE = re.compile(r"[((]([\u4e00-\u9fff]{1,4})[))]$")
 # Last character of a unit's name, for blocks without a label: (A牵头,B配合).
 UNIT_END_RE = re.compile(r"[委局办部厅院校会组室处心位门府构团区县镇乡所站馆社司队]$")
@@ -201,11 +204,12 @@ def _shift(u: ListedUnit, base: int) -> ListedUnit:
     return ListedUnit(u.name, u.start + base, u.end + base, u.relation)
 
 
-def _matching_paren(text: str, i: int) -> int | None:
-    """Index of the `)` closing the `(` at `i`; None when the line ends first."""
+def _matching_paren(text: str, i: int, close: str = ")") -> int | None:
+    """Index of the bracket closing the one at `i` (`close`: its closer); None when the line ends first."""
     depth = 0
-    for m in _PAREN_OR_LINE_END_RE.finditer(text, i):
-        depth += {"(": 1, ")": -1}.get(m.group(), 0)
+    steps = {text[i]: 1, close: -1}
+    for m in _BRACKET_OR_LINE_END_RE[close].finditer(text, i):
+        depth += steps.get(m.group(), 0)
         if depth == 0:
             return m.start()
         if m.group() == "\n":
@@ -214,23 +218,24 @@ def _matching_paren(text: str, i: int) -> int | None:
 
 
 def _paren_blocks(text: str, vocab: Vocabulary) -> list[TaskList]:
-    """Formats 1 and 2: `(任务分工:…)`, `(牵头单位:…;配合单位:…)`, `(A牵头,B配合)`."""
+    """Formats 1 and 2: `(任务分工:…)`, `(牵头单位:…;配合单位:…)`, `(A牵头,B配合)`, in any `BLOCK_BRACKETS`."""
     blocks: list[TaskList] = []
-    i = text.find("(")
-    while i != -1:
-        j = _matching_paren(text, i)
-        if j is None:
-            i = text.find("(", i + 1)
-            continue
-        units = _labelled_units(text, i + 1, j, vocab, anchored=True)
-        if units is None:
-            units = _role_units(text, i + 1, j, vocab)
-        if units is not None:
-            blocks.append(TaskList(i, j + 1, tuple(units)))
-            i = text.find("(", j + 1)
-        else:
-            i = text.find("(", i + 1)
-    return blocks
+    for opener, closer in BLOCK_BRACKETS.items():
+        i = text.find(opener)
+        while i != -1:
+            j = _matching_paren(text, i, closer)
+            if j is None:
+                i = text.find(opener, i + 1)
+                continue
+            units = _labelled_units(text, i + 1, j, vocab, anchored=True)
+            if units is None:
+                units = _role_units(text, i + 1, j, vocab)
+            if units is not None and not any(b.start < j + 1 and i < b.end for b in blocks):
+                blocks.append(TaskList(i, j + 1, tuple(units)))
+                i = text.find(opener, j + 1)
+            else:
+                i = text.find(opener, i + 1)
+    return sorted(blocks, key=lambda b: b.start)
 
 
 def _labelled_units(text: str, start: int, end: int, vocab: Vocabulary, anchored: bool) -> list[ListedUnit] | None:
