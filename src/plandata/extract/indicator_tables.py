@@ -16,7 +16,9 @@ one marked 基期/现状 (else the first) is the baseline and the one marked
 Body rows are aligned from the right, so a category cell that spans several
 rows (and so is written only once) does no harm: with an attribute column a
 flattened row ends at its `约束性`/`预期性` cell, without one after as many
-cells as the header has columns after the metric.  `其中:` sub-rows are rows
+cells as the header has columns after the metric; a row closed by its
+attribute one cell short is a new indicator without a baseline (the empty
+cell a flattened table loses).  `其中:` sub-rows are rows
 of their own; their metric drops the `其中:`; when their cells come column by
 column (`…比例` / `其中:小学` / `初中` / base, base / target, target), they are
 read so (see `_read_rows`).  Numbering before a metric (`1.`) is dropped.
@@ -427,8 +429,29 @@ def _column_major(
     return rows
 
 
+def _with_empty_baseline(group: list[Cell], columns: _Columns) -> list[Cell]:
+    """`group` with an empty cell where the baseline goes, when the row is one cell short of it.
+
+    A new indicator has no baseline, and a flattened table loses the empty
+    cell.  Only a row closed by its attribute (`预期性`) is anchored well
+    enough to say which cell is missing: one short, with the baseline
+    column before the target, the missing one is the baseline.
+    """
+    if len(group) != columns.width - 1 or columns.kinds[-1:] != ("attribute",) or group[-1].text not in ATTRIBUTES:
+        return group
+    if "base" not in columns.roles or "target" not in columns.roles:
+        return group
+    base = columns.roles.index("base")
+    if base > columns.roles.index("target"):
+        return group
+    at = len(group) - (columns.width - 1) + base + 1  # the base column's place among the row's cells
+    gap = group[at - 1].end
+    return [*group[:at], Cell("", gap, gap, group[at - 1].line), *group[at:]]
+
+
 def _read_row(group: list[Cell], metric: _Metric, columns: _Columns, plan_period_end: int | None) -> TableRow | None:
     """One row, aligned from the right on the header's columns; None when it has no target value."""
+    group = _with_empty_baseline(group, columns)
     if len(group) < columns.width:
         return None
     values = group[-columns.width + 1 :]
