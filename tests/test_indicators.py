@@ -16,6 +16,7 @@ from plandata.extract.quantity_rules import (
     load_achievement_cues,
     load_comparators,
     load_not_targets,
+    load_phrase_quantities,
     load_units,
     load_year_forms,
 )
@@ -111,6 +112,7 @@ def test_every_rule_table_entry_has_a_case() -> None:
     assert {r.rule_id for r in load_not_targets()} <= _covered("not_target")
     assert {r.rule_id for r in load_year_forms()} <= _covered("year")
     assert {r.rule_id for r in load_achievement_cues()} <= _covered("cue")
+    assert {r.rule_id for r in load_phrase_quantities()} <= _covered("phrase")
 
 
 def test_unit_cases_check_their_unit() -> None:

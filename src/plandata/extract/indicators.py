@@ -58,7 +58,12 @@ LEADING_VERBS_RE = re.compile(
     r"|(?:到|至|于)?(?:19|20)\d{2}\s*年(?:底|末)?(?:前|以前|之前)?)+"
 )
 # Verbs that link a metric named before the number to it (覆盖率保持在100%).
-TRAILING_VERBS_RE = re.compile(r"(?:保持在|稳定在|保持|提高|提升|增加|增长|达到|均|都|要|为|是|在)+$")
+# What ends a metric but is not part of it: the verb before the number (提高到, 力争达到, 建成), and the
+# base it is compared with (较2020年, 比2020年底), which the quantity does not carry.
+TRAILING_VERBS_RE = re.compile(
+    r"(?:(?:比|较)(?:19|20)\d{2}\s*年(?:底|末)?|保持在|稳定在|控制在|(?:提高|提升|增加|增长|下降|降低)到|降至"
+    r"|力争|争取|确保|基本|建成|实现|保持|提高|提升|增加|增长|达到|达|均|都|要|为|是|在)+$"
+)
 _METRIC_TRIM = " 的,、"
 
 

@@ -32,7 +32,9 @@ from plandata.extract.quantity_rules import (
     comparator_words,
     load_comparators,
     load_not_targets,
+    load_phrase_quantities,
     load_units,
+    load_year_forms,
     quantity_follow_re,
     unit_re,
     unmatchable,
@@ -327,7 +329,42 @@ def find_quantities(
             continue
         found.append(quantity)
         pos = max(pos, quantity.end if quantity.comparator == "range" else m.end())
-    return found
+    phrases = _phrase_quantities(text, start, end, found)
+    return sorted(found + phrases, key=lambda q: q.number_start) if phrases else found
+
+
+# Sentences, for phrases that count only beside another quantity (see `_phrase_quantities`).
+_SENTENCE_END_RE = re.compile(r"[。;!?\n]")
+
+
+def _phrase_quantities(text: str, start: int, end: int, found: list[Quantity]) -> list[Quantity]:
+    """Quantities written as phrases (`data/phrase_quantities.csv`) in `text[start:end]`.
+
+    A phrase marked `needs_company` is kept only when its sentence also holds
+    a numeral quantity or a year form (到2025年): 全覆盖 among a plan's targets
+    is 100 %; alone (纵到底、横到边、全覆盖) it is a slogan of scope.
+    """
+    quantities: list[Quantity] = []
+    for rule in load_phrase_quantities():
+        for m in rule.regex.finditer(text, start, end):
+            if any(q.start < m.end() and m.start() < q.end for q in found):
+                continue
+            if rule.needs_company and not _has_company(text, m.start(), found):
+                continue
+            quantities.append(
+                Quantity(m.start(), m.end(), m.start(), rule.value, None, None, rule.unit, rule.comparator, None)
+            )
+    return quantities
+
+
+def _has_company(text: str, pos: int, found: list[Quantity]) -> bool:
+    """Whether the sentence around `pos` holds one of the numeral quantities `found`, or a year form."""
+    begin = max((m.end() for m in _SENTENCE_END_RE.finditer(text, 0, pos)), default=0)
+    stop = _SENTENCE_END_RE.search(text, pos)
+    finish = stop.start() if stop else len(text)
+    if any(begin <= q.number_start < finish for q in found):
+        return True
+    return any(rule.regex.search(text, begin, finish) for rule in load_year_forms() if rule.kind == "year")
 
 
 def _read(text: str, m: re.Match[str], value: float) -> _Reading:

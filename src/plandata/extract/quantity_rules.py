@@ -13,7 +13,10 @@ is there; tests hold one case per row (tests/fixtures/indicators/cases.tsv).
   《》, slogans, dates, congress numbers, ages …);
 - `year_forms.csv`: phrases that fix a target year (到2025年) or a period
   (“十四五”时期);
-- `achievement_cues.csv`: words that make a figure a past achievement (已, 以来).
+- `achievement_cues.csv`: words that make a figure a past achievement (已, 以来);
+- `phrase_quantities.csv`: phrases that state a quantity without a numeral
+  (翻一番 is 2 倍, 全覆盖 100 %), and whether one counts only beside another
+  quantity or a year in its sentence.
 
 In patterns, `{num}` stands for one numeral character, Arabic or Chinese.
 """
@@ -210,4 +213,35 @@ def load_achievement_cues() -> tuple[PatternRule, ...]:
             raise RuleTableError(f"data/achievement_cues.csv, line {n}: scope must be one of {CUE_SCOPES}")
         regex = _compile(r["pattern"], f"data/achievement_cues.csv, line {n}")
         rules.append(PatternRule(r["cue_id"], r["scope"], regex))
+    return tuple(rules)
+
+
+@dataclass(frozen=True)
+class PhraseQuantity:
+    """A phrase of `data/phrase_quantities.csv`: a quantity written without a numeral."""
+
+    rule_id: str
+    regex: re.Pattern[str]
+    value: float
+    unit: Unit
+    comparator: str
+    needs_company: bool  # a target only in a sentence with another quantity or a year form
+
+
+@lru_cache(maxsize=1)
+def load_phrase_quantities() -> tuple[PhraseQuantity, ...]:
+    """`data/phrase_quantities.csv`, compiled and checked against the unit table."""
+    columns = ("rule_id", "pattern", "value", "unit", "comparator", "needs_company", "note")
+    rules = []
+    for n, r in enumerate(read_table("phrase_quantities.csv", columns, "rule_id"), 2):
+        where = f"data/phrase_quantities.csv, line {n}"
+        unit = load_units().get(r["unit"])
+        if unit is None or r["comparator"] not in COMPARATORS or r["needs_company"] not in ("true", "false"):
+            raise RuleTableError(f"{where}: unknown unit or comparator, or needs_company not true/false")
+        try:
+            value = float(r["value"])
+        except ValueError as exc:
+            raise RuleTableError(f"{where}: value is not a number") from exc
+        regex = _compile(r["pattern"], where)
+        rules.append(PhraseQuantity(r["rule_id"], regex, value, unit, r["comparator"], r["needs_company"] == "true"))
     return tuple(rules)
