@@ -12,7 +12,7 @@ congress numbers, ages …) are skipped, and so is a Chinese numeral that
 counts the items of a 、-list just before it (语、数、英三个学科).  When several comparator words apply,
 the one nearest the unit wins: after/infix words, then words touching the
 number, then lead words a few characters away, then a word standing before a
-short `…的` phrase (不低于应交流人数的15%).
+short `…的` phrase (不低于应交流人数的15%) or a per phrase (不低于每生每年800元).
 """
 
 from __future__ import annotations
@@ -54,6 +54,9 @@ _LIST_JOINER_RE = re.compile(r"、|和|及|与")
 # A word before a "…的" phrase bounds the number after it too (不低于应交流人数的15%).
 OF_PHRASE_MAX = 10
 _OF_PHRASE_RE = re.compile(rf"[\u4e00-\u9fff]{{1,{OF_PHRASE_MAX - 1}}}的")
+# A rate's "per" phrase may stand between a comparator word and its number (不低于每生每年800元,
+# 不少于每周2节): one or two 每 with a character or two each, right before the number.
+_PER_PHRASE_RE = re.compile(r"(?:每[\u4e00-\u9fff]{1,2}){1,2}$")
 # Characters of numerals: every stretch searched for not-target matches holds some.
 NUMERAL_CHARS = "0123456789" + CN_NUMERAL_CHARS
 
@@ -194,6 +197,8 @@ def _word_before(text: str, pos: int) -> tuple[ComparatorWord, int] | None:
     touch_end = pos - (len(fill.group()) if fill else 0)
     if touching := _word_ending_at(text, touch_end, "before"):
         return touching, touch_end - len(touching.word)
+    if (per := _PER_PHRASE_RE.search(head)) and (word := _word_ending_at(text, pos - len(per.group()), "before")):
+        return word, pos - len(per.group()) - len(word.word)
     for word in comparator_words("lead"):
         if pos > LEAD_GAP and word.word not in text[max(0, pos - LEAD_GAP - len(word.word)) : pos]:
             continue  # not near enough: no gap below can find it
