@@ -64,3 +64,26 @@ def test_a_block_in_tortoise_shell_or_square_brackets_is_a_task_list() -> None:
     text = "〔牵头单位:市教委(市委教育工委);配合单位:市财政局〕"
     (block,) = find_task_lists(text)
     assert [(u.name, u.relation) for u in block.units] == [("市教委(市委教育工委)", "lead"), ("市财政局", "support")]
+
+
+def test_a_prose_sentence_of_units_and_role_words_is_a_task_list() -> None:
+    from plandata.extract.task_division import find_task_lists
+
+    text = "新建幼儿园30所,由市教育局牵头,市发展改革委、市财政局配合。加强监管。"
+    (block,) = find_task_lists(text)
+    assert text[block.start : block.end] == "由市教育局牵头,市发展改革委、市财政局配合。"  # the task stays out
+    assert [(u.name, u.relation) for u in block.units] == [
+        ("市教育局", "lead"),
+        ("市发展改革委", "support"),
+        ("市财政局", "support"),
+    ]
+    # A sentence that only ends in a role word is no list unless every item is a unit.
+    assert find_task_lists("各地要加强统筹,形成工作合力,共同参与。") == []
+    assert find_task_lists("新建幼儿园30所配合。") == []  # a count ends in 所 as 研究所 does: no unit has digits
+
+
+def test_a_label_may_be_followed_by_wei() -> None:
+    from plandata.extract.task_division import find_task_lists
+
+    (block,) = find_task_lists("保障校园安全。责任单位为市公安局、市教育局。")
+    assert [(u.name, u.relation) for u in block.units] == [("市公安局", "assigned"), ("市教育局", "assigned")]

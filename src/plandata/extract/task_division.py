@@ -4,7 +4,8 @@ Formats, tried in this order (`find_task_lists`):
 
 1. a parenthesised block opening with a label: `(任务分工:A、B、C)`,
    `(牵头单位:A;配合单位:B、C)`, `(责任单位:A、B)`;
-2. a parenthesised block of units followed by role words: `(A牵头,B、C配合)`;
+2. a parenthesised block of units followed by role words: `(A牵头,B、C配合)`,
+   or such a sentence (or the last clauses of one) in prose: `由A牵头,B、C配合。`;
 3. a labelled sentence at a line start or after `。`/`;`:
    `牵头单位:A;配合单位:B、C。`, `【责任单位】A、B`;
 4. table cells under a responsibility column (`read_cell`): `主要责任单位`,
@@ -106,7 +107,8 @@ class Vocabulary:
 @lru_cache(maxsize=8)
 def _label_re(labels: tuple[str, ...]) -> re.Pattern[str]:
     words = "|".join(map(re.escape, labels))
-    return re.compile(rf"【(?P<b>{words})】\s*:?|(?P<l>{words})\s*:")
+    # `责任单位:A、B`, `【责任单位】A、B`, and in prose `责任单位为A、B`.
+    return re.compile(rf"【(?P<b>{words})】\s*:?|(?P<l>{words})\s*(?::|为)")
 
 
 @lru_cache(maxsize=1)
@@ -128,6 +130,8 @@ def find_task_lists(text: str, base: int = 0, vocab: Vocabulary | None = None) -
     blocks = _paren_blocks(text, vocab)
     taken = [(b.start, b.end) for b in blocks]
     blocks += [b for b in _sentence_blocks(text, vocab) if not any(s <= b.start < e for s, e in taken)]
+    taken = [(b.start, b.end) for b in blocks]
+    blocks += [b for b in _role_sentences(text, vocab) if not any(s < b.end and b.start < e for s, e in taken)]
     if not blocks:  # most measures
         return []
     blocks.sort(key=lambda b: b.start)
@@ -268,7 +272,7 @@ def _role_units(text: str, start: int, end: int, vocab: Vocabulary) -> list[List
 def _sentence_blocks(text: str, vocab: Vocabulary) -> list[TaskList]:
     """Format 3: a label at a line start or after 。/; running to the line end or a 。."""
     blocks: list[TaskList] = []
-    if "【" not in text and ":" not in text:  # no label (see `label_re`): most measures
+    if "【" not in text and ":" not in text and "为" not in text:  # no label (see `label_re`): most measures
         return blocks
     for head in vocab.label_re.finditer(text):
         s = head.start()
@@ -282,6 +286,37 @@ def _sentence_blocks(text: str, vocab: Vocabulary) -> list[TaskList]:
         units = _labelled_units(text, s, end, vocab, anchored=True)
         if units is not None:
             blocks.append(TaskList(s, end, tuple(units)))
+    return blocks
+
+
+_SENTENCE_RE = re.compile(r"[^。;\n]+")
+_CLAUSE_START_RE = re.compile(r"[,，]")
+_DIGIT_RE = re.compile(r"\d")
+
+
+def _role_sentences(text: str, vocab: Vocabulary) -> list[TaskList]:
+    """Format 2 without brackets: a sentence, or its last clauses, of units and role words.
+
+    `由市教育局牵头,市财政局、市人社局配合。` closes many measures in prose.  The
+    block is the longest run of the sentence's last clauses that is all units
+    with a role word at the end (`_role_units`), so the task before it
+    (`新建幼儿园30所,由A牵头,B配合`) stays out.
+    """
+    if not any(word in text for word in vocab.roles):
+        return []
+    blocks: list[TaskList] = []
+    for sentence in _SENTENCE_RE.finditer(text):
+        s, e = sentence.span()
+        if not vocab.role_re.search(text[s:e].rstrip(NAME_STRIP)):
+            continue
+        starts = [s] + [m.end() for m in _CLAUSE_START_RE.finditer(text, s, e)]
+        for start in starts:
+            units = _role_units(text, start, e, vocab)
+            # A count ends like a unit's name (新建幼儿园30所 ends in 所 as 研究所 does); no unit has digits.
+            if units is not None and not any(_DIGIT_RE.search(u.name) for u in units):
+                end = e + 1 if text[e : e + 1] == "。" else e
+                blocks.append(TaskList(start, end, tuple(units)))
+                break
     return blocks
 
 
