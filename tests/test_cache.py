@@ -161,3 +161,20 @@ def test_a_cache_path_that_is_a_file_is_an_error_naming_it(tmp_path: Path, capsy
         == 0
     )
     assert "built without the cache" in capsys.readouterr().err
+
+
+def test_the_libreoffice_version_is_in_the_key_of_the_files_it_converts(monkeypatch: pytest.MonkeyPatch) -> None:
+    from plandata.package.cache import entry_key
+    from plandata.read.formats import office
+
+    def keys() -> tuple[str, str]:
+        return entry_key(b"x", "plan.doc", None), entry_key(b"x", "plan.txt", None)
+
+    monkeypatch.setattr(office, "find_soffice", lambda: "/usr/bin/soffice")
+    monkeypatch.setattr(office, "soffice_version", lambda program: "LibreOffice 7.4.7.2")
+    doc_74, txt_74 = keys()
+    monkeypatch.setattr(office, "soffice_version", lambda program: "LibreOffice 24.2.1.2")
+    doc_24, txt_24 = keys()
+    assert doc_74 != doc_24 and txt_74 == txt_24  # an upgrade re-converts .doc files only
+    monkeypatch.setattr(office, "find_soffice", lambda: None)
+    assert keys()[0] not in (doc_74, doc_24)

@@ -2,7 +2,8 @@
 
 An entry is keyed by everything its rows depend on (`entry_key`): the
 sha256 of the source file's bytes, its file name and manifest row, the
-plandata version, the versions of the libraries that read and normalise it,
+plandata version, the versions of the libraries that read and normalise it
+(and of LibreOffice, for the formats it converts),
 and a digest of the rule tables and of the code of the stages that make the
 rows (`stage_digest`).  Change any of them and the entry is simply not
 found: a stale entry is never served, it is left to `plandata cache clear`.
@@ -39,6 +40,8 @@ from plandata import __version__
 from plandata.errors import OutputError
 from plandata.model import Agency
 from plandata.package.document_rows import DocumentRows, ipc_stream
+from plandata.read.formats import format_of
+from plandata.read.formats.office import converter_version
 
 CACHE_ENV = "PLANDATA_CACHE_DIR"  # the default cache folder, when set (the tests point it at a temporary one)
 MAGIC = b"PLANDATA-ROWS 1\n"
@@ -110,6 +113,7 @@ def entry_key(data: bytes, source_file: str, manifest_row: dict[str, str] | None
         "source_file": source_file,
         "manifest_row": manifest_row,
         "sha256": hashlib.sha256(data).hexdigest(),
+        "converter": converter_version(format_of(Path(source_file))),
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 

@@ -28,6 +28,21 @@ def find_soffice() -> str | None:
     return next((p for name in SOFFICE_NAMES if (p := shutil.which(name))), None)
 
 
+OFFICE_FORMATS = ("doc", "wps", "odt")  # what LibreOffice converts before python-docx reads it
+
+
+def converter_version(fmt: str | None) -> str:
+    """The converter a file of format `fmt` goes through and its version ("" when none is): part of a cache key.
+
+    A new LibreOffice may convert a .doc differently, and its version is in
+    the document's `reader`, so rows cached under another version are stale.
+    """
+    if fmt not in OFFICE_FORMATS:
+        return ""
+    program = find_soffice()
+    return soffice_version(program) if program else "no LibreOffice"
+
+
 @lru_cache(maxsize=1)
 def soffice_version(program: str) -> str:
     try:
