@@ -126,3 +126,14 @@ def test_exclusions_agree_with_the_whole_text_spans_in_any_order(pieces: list[st
     exclusions = Exclusions(text)
     for start, end in numerals + order + numerals:  # in order, shuffled, then in order again
         assert exclusions.covers(start, end) == any(s < end and start < e for s, e, _ in spans)
+
+
+def test_a_respectively_list_shares_its_first_comparator() -> None:
+    found = find_quantities("入学率分别达到99.5%、97%和95%,巩固率达到98%和90%。")
+    assert [(q.value, q.comparator, q.comparator_word) for q in found] == [
+        (99.5, "gte", "达到"),
+        (97, "gte", "达到"),
+        (95, "gte", "达到"),
+        (98, "gte", "达到"),
+        (90, "eq", None),  # no 分别: 和 alone does not carry the word over
+    ]

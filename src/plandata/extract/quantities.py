@@ -17,6 +17,7 @@ short `…的` phrase (不低于应交流人数的15%) or a per phrase (不低�
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -334,8 +335,36 @@ def find_quantities(
             continue
         found.append(quantity)
         pos = max(pos, quantity.end if quantity.comparator == "range" else m.end())
+    found = _shared_comparators(text, found)
     phrases = _phrase_quantities(text, start, end, found)
     return sorted(found + phrases, key=lambda q: q.number_start) if phrases else found
+
+
+# `分别达到99.5%和95%`: the values of a 分别 list share the comparator written before the first.
+RESPECTIVELY = "分别"
+_LIST_JOIN_RE = re.compile(r"\s*(?:和|、|及|与|,)\s*")
+
+
+def _shared_comparators(text: str, found: list[Quantity]) -> list[Quantity]:
+    """Quantities with the comparator of the first of a `分别达到A、B和C` list given to the others.
+
+    The list opens where 分别 stands right before a quantity's comparator word;
+    it goes on while the next quantity follows joined by 和/、/及/与 with no
+    word of its own.
+    """
+    if RESPECTIVELY not in text:
+        return found
+    out: list[Quantity] = []
+    shared: Quantity | None = None
+    for q in found:
+        if shared is not None and q.comparator_word is None and _LIST_JOIN_RE.fullmatch(text, out[-1].end, q.start):
+            q = dataclasses.replace(q, comparator=shared.comparator, comparator_word=shared.comparator_word)
+        elif q.comparator_word is not None and q.comparator != "range" and text.endswith(RESPECTIVELY, 0, q.start):
+            shared = q
+        else:
+            shared = None
+        out.append(q)
+    return out
 
 
 # Sentences, for phrases that count only beside another quantity (see `_phrase_quantities`).
