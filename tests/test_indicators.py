@@ -317,6 +317,13 @@ def test_a_task_table_deadline_cell_gives_the_rows_year() -> None:
     assert _years(_parsed(text)) == [(5, 2027, "deadline"), (900, 2027, "stated")]
 
 
+@pytest.mark.parametrize(("cell", "year"), [("2025年12月", 2025), ("2023—2025年", 2025), ("2024年6月", 2024)])
+def test_a_deadline_cell_with_a_month_or_a_span_gives_its_last_year(cell: str, year: int) -> None:
+    text = "序号\t重点任务\t牵头单位\t完成时限\n"
+    text += f"1\t新建学校5所\t区教育局\t{cell}\n2\t培训教师200名\t区教育局\t持续推进\n"
+    assert _years(_parsed(text)) == [(5, year, "deadline"), (200, None, None)]
+
+
 def test_the_plan_period_is_the_last_resort() -> None:
     text = "一、主要任务\n1.新建学校5所。\n2.到2023年,培训教师100名。\n"
     assert _years(_parsed(text, (2021, 2025))) == [(5, 2025, "period"), (100, 2023, "stated")]

@@ -65,6 +65,7 @@ TRAILING_VERBS_RE = re.compile(
     r"|力争|争取|确保|基本|建成|实现|保持|提高|提升|增加|增长|达到|达|分别|均|都|要|为|是|在)+$"
 )
 _METRIC_TRIM = " 的,、"
+DEADLINE_YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
 
 
 @dataclass(frozen=True)
@@ -332,6 +333,9 @@ class _Years:
             year = year_of(written, self.period_end)
             if year is not None:
                 return year[0], "deadline"
+            # A deadline cell is a date on its own (2025年12月, 2023—2025年, 2022年启动、2025年完成): its last year.
+            if years := DEADLINE_YEAR_RE.findall(written):
+                return int(years[-1]), "deadline"
         return None
 
     def _paragraph(self, pos: int) -> tuple[int, str] | None:
