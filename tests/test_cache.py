@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -178,3 +180,31 @@ def test_the_libreoffice_version_is_in_the_key_of_the_files_it_converts(monkeypa
     assert doc_74 != doc_24 and txt_74 == txt_24  # an upgrade re-converts .doc files only
     monkeypatch.setattr(office, "find_soffice", lambda: None)
     assert keys()[0] not in (doc_74, doc_24)
+
+
+def test_prune_removes_the_entries_no_build_has_used_lately(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cache = tmp_path / "cache"
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    cached_build(raw, tmp_path / "first", cache)
+    entries = [p for p in DocumentCache(cache).files() if p.suffix == ".rows"]
+    month_ago = time.time() - 31 * 86400
+    for path in entries:
+        os.utime(path, (month_ago, month_ago))
+    leftover = entries[0].parent / ".dead.tmp"
+    leftover.write_bytes(b"half an entry")
+    os.utime(leftover, (month_ago, month_ago))
+    gone = sorted(raw.glob("*.txt"))[0]
+    gone.unlink()  # one document leaves raw/ and its manifest: its entry is never used again
+    manifest = raw / "documents.csv"
+    manifest.write_text(
+        "".join(line for line in manifest.read_text(encoding="utf-8").splitlines(True) if gone.name not in line),
+        encoding="utf-8",
+    )
+    cached_build(raw, tmp_path / "second", cache)  # the others are served, which marks them used
+    assert main(["cache", "prune", "--cache", str(cache), "--days", "30"]) == 0
+    assert "removed 1 entries" in capsys.readouterr().out
+    left = DocumentCache(cache).files()
+    assert len(left) == len(entries) - 1 and leftover not in left
+    again = cached_build(raw, tmp_path / "third", cache)
+    assert again.cache == {"hit": len(entries) - 1}  # what is still used stays

@@ -73,8 +73,8 @@ def _cache(args: argparse.Namespace) -> int:
     from plandata.package.cache import DocumentCache
 
     cache = DocumentCache(_cache_dir(args))  # type: ignore[arg-type]
-    if args.action == "clear":
-        removed = cache.clear()
+    if args.action in ("clear", "prune"):
+        removed = cache.clear() if args.action == "clear" else cache.prune(args.days)
         print(f"removed {removed.entries} entries ({removed.bytes / 2**20:.1f} MiB) from {cache.root}")
     else:
         info = cache.info()
@@ -198,8 +198,13 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--cache", default=None, metavar="DIR", help=f"per-document cache folder (default: {CACHE_DEFAULT})")
     b.add_argument("--no-cache", action="store_true", help="process every document, reading and writing no cache")
     b.set_defaults(func=_build)
-    c = command("cache", "say what the per-document cache of `plandata build` holds, or empty it")
-    c.add_argument("action", choices=("info", "clear"), help="info: location, entries, bytes; clear: remove them")
+    c = command("cache", "say what the per-document cache of `plandata build` holds, prune it or empty it")
+    c.add_argument(
+        "action",
+        choices=("info", "prune", "clear"),
+        help="info: location, entries, bytes; prune: remove entries unused for --days; clear: remove them all",
+    )
+    c.add_argument("--days", type=float, default=30.0, help="prune: entries no build used for this long (default 30)")
     c.add_argument("--cache", default=None, metavar="DIR", help=f"cache folder (default: {CACHE_DEFAULT})")
     c.set_defaults(func=_cache)
     e = command("export", "write the workbook, database and spreadsheet CSVs from a built package")

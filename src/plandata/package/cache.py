@@ -6,7 +6,8 @@ plandata version, the versions of the libraries that read and normalise it
 (and of LibreOffice, for the formats it converts),
 and a digest of the rule tables and of the code of the stages that make the
 rows (`stage_digest`).  Change any of them and the entry is simply not
-found: a stale entry is never served, it is left to `plandata cache clear`.
+found: a stale entry is never served; `plandata cache prune` removes the
+entries no build has used for a while, `plandata cache clear` all of them.
 
 One file per entry, `documents/<2 hex>/<key>.rows`:
 
@@ -23,12 +24,15 @@ so two builds sharing one cache never see half an entry.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
 import os
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
@@ -47,6 +51,7 @@ CACHE_ENV = "PLANDATA_CACHE_DIR"  # the default cache folder, when set (the test
 MAGIC = b"PLANDATA-ROWS 1\n"
 ENTRY_SUFFIX = ".rows"
 ENTRIES = "documents"
+TEMPORARY_MAX_AGE = 3600.0  # seconds: a temporary file older than this was left by a build that died
 _PLANDATA = Path(__file__).resolve().parents[1]
 # What makes a document's rows: rule tables, the stages up to the package, the orchestrator.
 STAGE_PARTS = ("rules", "read", "structure", "extract", "package", "model.py", "errors.py", "build.py")
@@ -209,11 +214,17 @@ class DocumentCache:
 
     def load(self, key: str) -> DocumentRows | None:
         """The entry of `key`, None if there is none; `CorruptEntry` if its file is not a whole entry."""
+        path = self.path(key)
         try:
-            data = self.path(key).read_bytes()
+            data = path.read_bytes()
         except FileNotFoundError:
             return None
-        return decode_entry(key, data)
+        entry = decode_entry(key, data)
+        # The access time says when a build last used the entry (for `prune`), set here since file systems
+        # mounted relatime or noatime do not; the modification time stays when it was written.
+        with contextlib.suppress(OSError):  # a read-only shared cache still serves its entries
+            os.utime(path, ns=(time.time_ns(), path.stat().st_mtime_ns))
+        return entry
 
     def store(self, key: str, entry: DocumentRows) -> None:
         """Write the entry under a temporary name in its folder, then rename it into place."""
@@ -243,19 +254,36 @@ class DocumentCache:
 
     def clear(self) -> CacheInfo:
         """Remove every entry (only files this cache wrote); return what was removed."""
+        return self._remove(lambda path, age: True, "clear")
+
+    def prune(self, days: float, now: float | None = None) -> CacheInfo:
+        """Remove the entries no build has used for `days` days (and temporary files left over an hour).
+
+        An entry was last used when it was written or last served (`load`
+        sets its access time), so what a nightly build keeps using stays and
+        entries of documents removed from raw/, or made by older code, go.
+        """
+        return self._remove(
+            lambda path, age: age > (days * 86400 if path.suffix == ENTRY_SUFFIX else 3600), "prune", now
+        )
+
+    def _remove(self, doomed: Callable[[Path, float], bool], verb: str, now: float | None = None) -> CacheInfo:
         self._check_folder()
+        now = time.time() if now is None else now
         removed = CacheInfo(self.root, 0, 0)
         try:
             for path in self.files():
-                size = path.stat().st_size
+                stat = path.stat()
+                if not doomed(path, now - max(stat.st_atime, stat.st_mtime)):
+                    continue
                 path.unlink(missing_ok=True)
                 if path.suffix == ENTRY_SUFFIX:
-                    removed = CacheInfo(self.root, removed.entries + 1, removed.bytes + size)
+                    removed = CacheInfo(self.root, removed.entries + 1, removed.bytes + stat.st_size)
             for folder in (self.root / ENTRIES).glob("*"):
                 if folder.is_dir() and not any(folder.iterdir()):
                     folder.rmdir()
         except OSError as error:
-            raise OutputError(f"{error.filename or self.root}: cannot clear: {error.strerror or error}") from None
+            raise OutputError(f"{error.filename or self.root}: cannot {verb}: {error.strerror or error}") from None
         return removed
 
     def _check_folder(self) -> None:
