@@ -27,9 +27,9 @@ from plandata.extract import agencies, indicators
 from plandata.model import DocumentResult, RawDocument
 from plandata.package.assemble import AgencyMentions, Row, assemble
 from plandata.package.cache import CorruptEntry, DocumentCache, entry_key
-from plandata.package.document_rows import DocumentRows
+from plandata.package.document_rows import DocumentRows, RowBatches
 from plandata.package.publish import check_output_dir, make_staging, swap_into_place
-from plandata.package.tables import AGENCIES, TABLES_BY_NAME
+from plandata.package.tables import AGENCIES, TABLES_BY_NAME, row_columns
 from plandata.package.write import PackageWriter, arrow_table
 from plandata.read.ingest import (
     Source,
@@ -128,14 +128,15 @@ def _document_rows(source: Source) -> tuple[DocumentRows, str | None]:
     try:
         raw, read_warnings = read_source(source.path, source.manifest_row)
     except UnreadableSource as error:
-        empty = {name: arrow_table(TABLES_BY_NAME[name], []) for name in PER_DOCUMENT_TABLES}
+        empty = {name: row_columns(TABLES_BY_NAME[name], []) for name in PER_DOCUMENT_TABLES}
         return DocumentRows(source.document_id, empty, (), (f"{SKIPPED}{error}",)), None
     result = process_document(raw)
     tables = assemble([result])
-    arrow = {name: arrow_table(TABLES_BY_NAME[name], tables[name]) for name in PER_DOCUMENT_TABLES}
+    # Plain columns: converted to Arrow by the parent, many documents at once (`RowBatches`).
+    columns = {name: row_columns(TABLES_BY_NAME[name], tables[name]) for name in PER_DOCUMENT_TABLES}
     layer = raw.raw_text if raw.format != "txt" else None
     warnings = tuple(read_warnings + result.warnings)
-    return DocumentRows(raw.document_id, arrow, tuple(result.agencies), warnings, layer), raw.sha256
+    return DocumentRows(raw.document_id, columns, tuple(result.agencies), warnings, layer), raw.sha256
 
 
 def cached_document_rows(cache_dir: Path, source: Source) -> DocumentRows:
@@ -189,14 +190,17 @@ def stream_documents(
     warnings: list[str] = []
     work = document_rows if options.cache is None else partial(cached_document_rows, options.cache)
     results = iter_results(sources, work, options.jobs, options.engine, options.scheduler, options.progress)
+    batches = RowBatches()
     for rows in results:
         cache_counts[rows.cache] = cache_counts.get(rows.cache, 0) + 1
-        for name, data in rows.tables.items():
+        for name, data in batches.add(rows):
             writer.append(name, data)
         if rows.text_layer is not None:
             writer.text_layer(text_layer_path(rows.document_id), rows.text_layer)
         mentioned.add(rows.agencies)
         warnings.extend(rows.warnings)
+    for name, data in batches.flush():
+        writer.append(name, data)
     agency_rows = mentioned.rows()
     writer.append("agencies", arrow_table(AGENCIES, agency_rows))
     return agency_rows, warnings
