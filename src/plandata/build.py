@@ -18,12 +18,12 @@ import time
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
+from types import ModuleType
 
 from plandata.check.report import Report
 from plandata.check.validate import validate_package
 from plandata.errors import SKIPPED, InputError, OutputError, ValidationFailed, internal_errors_named
 from plandata.export import EXPORTS, export_package
-from plandata.extract import agencies, indicators
 from plandata.model import DocumentResult, RawDocument
 from plandata.package.assemble import AgencyMentions, Row, assemble
 from plandata.package.cache import CorruptEntry, DocumentCache, entry_key
@@ -42,7 +42,6 @@ from plandata.read.ingest import (
 from plandata.read.metadata import document_metadata, text_layer_path
 from plandata.read.normalise import OPENCC_CONFIG, normalise, opencc_version
 from plandata.runner import Progress, default_jobs, iter_results
-from plandata.structure import parse
 
 
 @dataclass
@@ -68,7 +67,20 @@ def process_document(raw: RawDocument) -> DocumentResult:
         return _run_stages(raw)
 
 
+def _stages() -> tuple[ModuleType, ModuleType, ModuleType]:
+    """The structure and extract stages (parse, indicators, agencies), imported on first use.
+
+    A build served from the cache never runs them, and importing them (cn2an,
+    the rule tables' regexes) is half a second of its start-up.
+    """
+    from plandata.extract import agencies, indicators
+    from plandata.structure import parse
+
+    return parse, indicators, agencies
+
+
 def _run_stages(raw: RawDocument) -> DocumentResult:
+    parse, indicators, agencies = _stages()
     doc = normalise(raw)
     check_content(doc)  # a file of nothing but web-page noise is bad input
     meta = document_metadata(doc, parse.find_title(doc))
@@ -175,6 +187,20 @@ def cached_document_rows(cache_dir: Path, source: Source) -> DocumentRows:
     return replace(rows, warnings=rows.warnings + tuple(notes), cache=status)
 
 
+def cache_hit(cache_dir: Path, source: Source) -> DocumentRows | None:
+    """The rows the cache at `cache_dir` holds for `source`, or None: a miss, or anything amiss.
+
+    The shortcut of `cached_document_rows`, tried by the parent before a worker
+    is asked: anything but a whole entry is left to it, which reports it.
+    """
+    try:
+        data = read_source_bytes(source.path)
+        entry = DocumentCache(cache_dir).load(entry_key(data, source.source_file, source.manifest_row))
+    except (InputError, CorruptEntry, OSError):
+        return None
+    return None if entry is None else replace(entry, cache="hit")
+
+
 def stream_documents(
     sources: list[Source], writer: PackageWriter, options: BuildOptions, cache_counts: dict[str, int] | None = None
 ) -> tuple[list[Row], list[str]]:
@@ -189,7 +215,10 @@ def stream_documents(
     mentioned = AgencyMentions()
     warnings: list[str] = []
     work = document_rows if options.cache is None else partial(cached_document_rows, options.cache)
-    results = iter_results(sources, work, options.jobs, options.engine, options.scheduler, options.progress)
+    if options.cache is None:
+        _stages()  # every document runs them: imported once here, before the workers fork and inherit them
+    lookup = None if options.cache is None else partial(cache_hit, options.cache)
+    results = iter_results(sources, work, options.jobs, options.engine, options.scheduler, options.progress, lookup)
     batches = RowBatches()
     for rows in results:
         cache_counts[rows.cache] = cache_counts.get(rows.cache, 0) + 1
