@@ -16,7 +16,7 @@ import hashlib
 import shutil
 import time
 from dataclasses import dataclass, field, replace
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from types import ModuleType
 
@@ -77,6 +77,19 @@ def _stages() -> tuple[ModuleType, ModuleType, ModuleType]:
     from plandata.structure import parse
 
     return parse, indicators, agencies
+
+
+@lru_cache(maxsize=1)
+def _prepare_workers() -> None:
+    """Import what a worker processing documents needs here, once, before the pool forks: they inherit it.
+
+    The stages, and pandas, which pyarrow imports on its first conversion of
+    Python values (the rows; the validation imports it here anyway).
+    """
+    import pyarrow as pa
+
+    _stages()
+    pa.array([], pa.int64())
 
 
 def _run_stages(raw: RawDocument) -> DocumentResult:
@@ -201,6 +214,14 @@ def cache_hit(cache_dir: Path, source: Source) -> DocumentRows | None:
     return None if entry is None else replace(entry, cache="hit")
 
 
+def _hit_or_prepare(cache_dir: Path, source: Source) -> DocumentRows | None:
+    """`cache_hit`; at the first miss, `_prepare_workers` (the pool starts at the first miss)."""
+    rows = cache_hit(cache_dir, source)
+    if rows is None:
+        _prepare_workers()
+    return rows
+
+
 def stream_documents(
     sources: list[Source], writer: PackageWriter, options: BuildOptions, cache_counts: dict[str, int] | None = None
 ) -> tuple[list[Row], list[str]]:
@@ -216,8 +237,8 @@ def stream_documents(
     warnings: list[str] = []
     work = document_rows if options.cache is None else partial(cached_document_rows, options.cache)
     if options.cache is None:
-        _stages()  # every document runs them: imported once here, before the workers fork and inherit them
-    lookup = None if options.cache is None else partial(cache_hit, options.cache)
+        _prepare_workers()  # every document is processed
+    lookup = None if options.cache is None else partial(_hit_or_prepare, options.cache)
     results = iter_results(sources, work, options.jobs, options.engine, options.scheduler, options.progress, lookup)
     batches = RowBatches()
     for rows in results:
