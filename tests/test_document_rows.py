@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -10,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from plandata.build import document_rows
-from plandata.package.document_rows import DocumentRows, RowBatches
+from plandata.package.document_rows import DocumentRows, RowBatches, chunk_rows
 from plandata.read.ingest import plan_sources
 
 
@@ -40,3 +42,15 @@ def test_batched_rows_are_the_rows_of_each_document_in_order(picks: list[tuple[i
         got = pa.concat_tables(out[name]) if name in out else expected.slice(0, 0)
         assert got.schema == expected.schema and got.equals(expected), name
     assert all(doc.tables == seeds[k % len(seeds)].tables for doc, (k, a) in zip(docs, picks, strict=True) if not a)
+
+
+def test_a_chunk_crosses_processes_as_the_rows_of_its_documents() -> None:
+    seeds = _seed_rows()
+    chunk = pickle.loads(pickle.dumps(chunk_rows(seeds)))
+    for name in seeds[0].tables:
+        expected = pa.concat_tables([doc.arrow().tables[name] for doc in seeds])
+        if expected.num_rows:
+            assert chunk.tables[name].equals(expected) and chunk.tables[name].schema == expected.schema, name
+        else:
+            assert name not in chunk.tables
+    assert [replace(doc, tables={}) for doc in seeds] == list(chunk.documents)

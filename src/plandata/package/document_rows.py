@@ -10,6 +10,8 @@ table walks its columns in Python and costs four times as much.
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 import pyarrow as pa
@@ -67,6 +69,35 @@ def _document_rows_from_streams(
     return DocumentRows(document_id, tables, agencies, warnings, text_layer, cache)
 
 
+@dataclass(frozen=True)
+class DocumentChunk:
+    """The rows of a few consecutive documents, converted to Arrow at once by the worker that made them.
+
+    One Arrow table per table for them all (sent as IPC streams), and each
+    document's agencies, warnings and text layer (its own tables left empty).
+    """
+
+    tables: dict[str, pa.Table]
+    documents: tuple[DocumentRows, ...]
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        return _chunk_from_streams, ({name: ipc_stream(t) for name, t in self.tables.items()}, self.documents)
+
+
+def _chunk_from_streams(streams: dict[str, pa.Buffer], documents: tuple[DocumentRows, ...]) -> DocumentChunk:
+    return DocumentChunk({name: pa.ipc.open_stream(s).read_all() for name, s in streams.items()}, documents)
+
+
+def chunk_rows(rows: Iterable[DocumentRows]) -> DocumentChunk:
+    """The rows of consecutive documents as one `DocumentChunk`."""
+    batches = RowBatches(sys.maxsize)
+    documents = []
+    for document in rows:
+        batches.add(document)
+        documents.append(replace(document, tables={}))
+    return DocumentChunk(dict(batches.flush()), tuple(documents))
+
+
 class RowBatches:
     """The rows of consecutive documents, gathered per table and handed on as one Arrow table per batch.
 
@@ -82,14 +113,18 @@ class RowBatches:
 
     def add(self, rows: DocumentRows) -> list[tuple[str, pa.Table]]:
         """Take one document's rows; the batches complete with it, as (table name, rows), else nothing."""
-        for name, data in rows.tables.items():
+        return self.add_tables(rows.tables, 1)
+
+    def add_tables(self, tables: dict[str, pa.Table | Columns], documents: int) -> list[tuple[str, pa.Table]]:
+        """Take the rows of `documents` consecutive documents (see `add`)."""
+        for name, data in tables.items():
             pieces = self._pieces.setdefault(name, [])
             if isinstance(data, pa.Table) or not pieces or isinstance(pieces[-1], pa.Table):
                 pieces.append(data if isinstance(data, pa.Table) else {k: list(v) for k, v in data.items()})
             else:
                 for field, values in data.items():
                     pieces[-1][field].extend(values)
-        self._documents += 1
+        self._documents += documents
         return self.flush() if self._documents >= self.batch else []
 
     def flush(self) -> list[tuple[str, pa.Table]]:
