@@ -201,6 +201,7 @@ def cached_document_rows(cache_dir: Path, source: Source) -> DocumentRows:
     status = "off"
     # Stored only if the rows came from the very bytes hashed for the key (the file did not change meanwhile).
     if sha256 is not None and sha256 == hashlib.sha256(data).hexdigest():
+        rows = rows.arrow()  # converted once, for the entry and for the parent (sent as IPC, not pickled lists)
         try:
             cache.store(key, rows)
             status = "miss"
