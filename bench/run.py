@@ -12,6 +12,9 @@ then measures, each in its own process:
   peak RSS of the whole process tree; throughput per core is MB per
   CPU-second (robust on a shared machine), set beside the floor's; the
   build's figures are the package step plus every export;
+- the package step again with `--jobs 1` (up to `--jobs1-max-mb`), for the
+  CPU the parallel build spends beyond one process: total CPU of `--jobs N`
+  over that of `--jobs 1`;
 - validate: `plandata validate` (fast path) and `frictionless validate` on
   the same package (rows/s, their ratio, and whether the verdicts agree).
 
@@ -165,6 +168,10 @@ def bench_size(size_mb: int, args: argparse.Namespace, fixed: Run) -> dict[str, 
     mb = nbytes / 10**6
     floor = floor_seconds(corpus)
     package_step = measured_build(corpus, package, args.jobs)
+    one_job = None
+    if args.jobs != 1 and size_mb <= args.jobs1_max_mb:
+        one_job = measured_build(corpus, args.work / f"package_{size_mb}mb_jobs1", 1)
+        shutil.rmtree(args.work / f"package_{size_mb}mb_jobs1", ignore_errors=True)
     exports = {kind: measured_export(package, kind) for kind in EXPORTS}
     build = combined([package_step, *exports.values()])
     rows = package_rows(package)
@@ -188,6 +195,9 @@ def bench_size(size_mb: int, args: argparse.Namespace, fixed: Run) -> dict[str, 
         "package_cpu_s": package_step.cpu_seconds,
         "package_mb_per_cpu_s": mb / package_step.cpu_seconds,
         "package_vs_floor": floor / package_step.cpu_seconds,
+        "floor_cpu_s": floor,
+        **({} if one_job is None else {"package_jobs1_cpu_s": one_job.cpu_seconds}),
+        **({} if one_job is None else {"jobs_cpu_ratio": package_step.cpu_seconds / one_job.cpu_seconds}),
         **{f"export_{k}_s": r.seconds for k, r in exports.items()},
         **{f"export_{k}_cpu_s": r.cpu_seconds for k, r in exports.items()},
         **{f"export_{k}_mb_per_cpu_s": mb / r.cpu_seconds for k, r in exports.items()},
@@ -229,8 +239,14 @@ def print_table(results: list[dict[str, object]], jobs: int) -> None:
         )
         print(
             f"  package step              {r['package_mb_per_cpu_s']:8.2f} MB per CPU-second"
-            f"  {r['package_s']:.1f} s, {r['package_cpu_s']:.1f} CPU-s ({1 / r['package_vs_floor']:.1f}x the floor)"
+            f"  {r['package_s']:.1f} s, {r['package_cpu_s']:.1f} CPU-s ({1 / r['package_vs_floor']:.1f}x the floor"
+            f" of {r['floor_cpu_s']:.1f} CPU-s)"
         )
+        if "jobs_cpu_ratio" in r:
+            print(
+                f"  package step --jobs 1      {r['package_jobs1_cpu_s']:.1f} CPU-s: --jobs {jobs} spends"
+                f" {r['jobs_cpu_ratio']:.2f}x its CPU"
+            )
         for kind in EXPORTS:
             print(
                 f"  export {kind:<18} {r[f'export_{kind}_mb_per_cpu_s']:8.2f} MB per CPU-second"
@@ -276,6 +292,9 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--work", type=Path, default=ROOT / ".bench", help="folder for corpora and packages")
     p.add_argument("--frictionless-max-rows", type=int, default=3_000_000, help="skip frictionless above this")
     p.add_argument("--keep", action="store_true", help="keep the built packages")
+    p.add_argument(
+        "--jobs1-max-mb", type=int, default=100, help="also build with --jobs 1 up to this size (default: 100)"
+    )
     p.add_argument("--json", type=Path, default=None, help="also write the figures as JSON")
     args = p.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -11,11 +12,13 @@ from hypothesis import strategies as st
 from plandata.extract.mentions import (
     STEM_STOP,
     MentionFinder,
+    _scan,
     _suffix_re,
     _surface_re,
     _words_re,
     find_mentions,
     han_class_without,
+    surface_index,
 )
 from plandata.extract.registry import load_registry
 from plandata.rules.rule_regex import blind_past_match
@@ -93,3 +96,26 @@ def test_the_stem_class_is_the_han_block_without_the_stop_characters() -> None:
 def test_the_written_forms_regex_looks_at_nothing_past_its_match(jurisdiction: str | None) -> None:
     assert blind_past_match(_surface_re(load_registry(), jurisdiction)[0])  # what MentionFinder takes for granted
     assert blind_past_match(_suffix_re())
+
+
+@pytest.mark.parametrize("jurisdiction", [None, "北京市", "海淀区", "贺州市", "无锡市惠山区", "某某区"])
+def test_the_surface_index_finds_what_the_written_forms_regex_finds_in_real_plans(jurisdiction: str | None) -> None:
+    registry = load_registry()
+    texts = [p.read_text(encoding="utf-8") for p in sorted(Path(__file__).parents[1].joinpath("raw").glob("*.txt"))]
+    for text in texts[:12]:
+        finder = MentionFinder(text, registry, jurisdiction)
+        bounds = [0, len(text) // 3, len(text) // 3 + 7, len(text)]
+        for start, end in zip(bounds, bounds[1:], strict=False):
+            assert finder.find(start, end, []) == find_mentions(text, start, end, registry, jurisdiction, [])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(BODY_PIECES), max_size=30).map("".join), st.sampled_from(["贺州市", "朝阳区"]))
+def test_the_surface_index_scan_is_the_trie_regex_scan(text: str, jurisdiction: str) -> None:
+    registry = load_registry()
+    pattern, forms = _surface_re(registry, jurisdiction)
+    index = surface_index(registry, jurisdiction)
+    found = index.scan(text)
+    spans = [(m.start(), m.end()) for m in _scan(pattern, text, 0, len(text))]
+    assert spans == [(s, found[s][-1]) for s in sorted(found)]
+    assert all(index.agency(w) == a for w, a in forms.items())

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from plandata.extract import indicator_tables
 from plandata.extract.quantity_rules import load_achievement_cues, load_not_targets, load_year_forms
+from plandata.rules.lexicon import load_noise_rules
 from plandata.rules.rule_regex import (
     PRESENT_SET_MAX_CHARS,
     FirstMatch,
@@ -21,6 +22,7 @@ from plandata.rules.rule_regex import (
     key_clause,
     longest_whole_match,
     required_chars,
+    required_strings,
     whitespace,
 )
 from plandata.structure import numbering, prose, table_blocks
@@ -139,6 +141,32 @@ def test_every_match_holds_a_character_of_every_clause(text: str) -> None:
         clauses = required_chars(regex)
         for m in regex.finditer(text):
             assert all(not clause.isdisjoint(m.group()) for clause in clauses), (regex.pattern, m.group())
+
+
+@settings(max_examples=200, deadline=None)
+@given(TEXTS)
+def test_every_match_holds_a_string_of_every_clause(text: str) -> None:
+    noise = [r.regex for r in load_noise_rules()]
+    for regex in [*PATTERNS, *noise]:
+        clauses = required_strings(regex)
+        for m in regex.finditer(text):
+            assert all(any(piece in m.group() for piece in clause) for clause in clauses), (regex.pattern, m.group())
+
+
+@pytest.mark.parametrize(
+    ("pattern", "clauses"),
+    [
+        ("(?i)pg电子", [["电子"]]),
+        ("(?i)(?<![a-z])[a-z]{2}(?:电子|棋牌)(?:官网|入口)的?", [["入口", "官网"], ["棋牌", "电子"]]),
+        ("新?葡京|澳门(?:金沙|永利)", [["澳门", "葡京"]]),
+        ("年?月底前", [["月底前"]]),
+        ("(?:一|)二", [["二"]]),
+        ("(?:十|二十)+大", [["二十", "十"], ["大"]]),
+        ("a(?=b)c", [["a"], ["c"]]),
+    ],
+)
+def test_string_clauses_of_a_pattern(pattern: str, clauses: list[list[str]]) -> None:
+    assert sorted(sorted(c) for c in required_strings(re.compile(pattern))) == clauses
 
 
 @settings(max_examples=200, deadline=None)

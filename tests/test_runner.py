@@ -58,6 +58,32 @@ def test_results_keep_input_order_and_default_jobs_is_the_core_count() -> None:
     assert default_jobs() >= 1 and WINDOW_PER_WORKER >= 1
 
 
+def _even_at_hand(item: int) -> tuple[str, int] | None:
+    return ("lookup", abs(item)) if item % 2 == 0 else None
+
+
+def _worked(item: int) -> tuple[str, int]:
+    return ("work", abs(item))
+
+
+def _never(item: int) -> int:
+    raise AssertionError("no worker should be asked")
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.integers(-50, 50), max_size=30), st.sampled_from([2, 3]))
+def test_results_answered_by_the_lookup_keep_their_place(items: list[int], jobs: int) -> None:
+    seen: list[int] = []
+    got = iter_results(items, _worked, jobs=jobs, progress=lambda d, t, label: seen.append(d), lookup=_even_at_hand)
+    # One item runs in this process, where the lookup is skipped (work gives the same); else the lookup answers.
+    assert list(got) == [(_even_at_hand(i) if len(items) > 1 else None) or _worked(i) for i in items]
+    assert seen == list(range(1, len(items) + 1))
+
+
+def test_no_pool_starts_when_the_lookup_answers_everything() -> None:
+    assert list(iter_results([2, -4, 6], _never, jobs=2, lookup=abs)) == [2, 4, 6]
+
+
 def test_unknown_engine_is_a_usage_error() -> None:
     with pytest.raises(InputError, match="unknown engine 'spark'"):
         list(iter_results([1], abs, engine="spark"))

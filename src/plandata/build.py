@@ -15,22 +15,22 @@ from __future__ import annotations
 import hashlib
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
+from types import ModuleType
 
 from plandata.check.report import Report
 from plandata.check.validate import validate_package
 from plandata.errors import SKIPPED, InputError, OutputError, ValidationFailed, internal_errors_named
 from plandata.export import EXPORTS, export_package
-from plandata.extract import agencies, indicators
 from plandata.model import DocumentResult, RawDocument
 from plandata.package.assemble import AgencyMentions, Row, assemble
 from plandata.package.cache import CorruptEntry, DocumentCache, entry_key
-from plandata.package.document_rows import DocumentRows
+from plandata.package.document_rows import DocumentChunk, DocumentRows, RowBatches, chunk_rows
 from plandata.package.publish import check_output_dir, make_staging, swap_into_place
-from plandata.package.tables import AGENCIES, TABLES_BY_NAME
+from plandata.package.tables import AGENCIES, TABLES_BY_NAME, row_columns
 from plandata.package.write import PackageWriter, arrow_table
 from plandata.read.ingest import (
     Source,
@@ -43,7 +43,6 @@ from plandata.read.ingest import (
 from plandata.read.metadata import document_metadata, text_layer_path
 from plandata.read.normalise import OPENCC_CONFIG, normalise, opencc_version
 from plandata.runner import Progress, StepReport, default_jobs, iter_results
-from plandata.structure import parse
 
 
 @dataclass
@@ -69,7 +68,33 @@ def process_document(raw: RawDocument) -> DocumentResult:
         return _run_stages(raw)
 
 
+def _stages() -> tuple[ModuleType, ModuleType, ModuleType]:
+    """The structure and extract stages (parse, indicators, agencies), imported on first use.
+
+    A build served from the cache never runs them, and importing them (cn2an,
+    the rule tables' regexes) is half a second of its start-up.
+    """
+    from plandata.extract import agencies, indicators
+    from plandata.structure import parse
+
+    return parse, indicators, agencies
+
+
+@lru_cache(maxsize=1)
+def _prepare_workers() -> None:
+    """Import what a worker processing documents needs here, once, before the pool forks: they inherit it.
+
+    The stages, and pandas, which pyarrow imports on its first conversion of
+    Python values (the rows; the validation imports it here anyway).
+    """
+    import pyarrow as pa
+
+    _stages()
+    pa.array([], pa.int64())
+
+
 def _run_stages(raw: RawDocument) -> DocumentResult:
+    parse, indicators, agencies = _stages()
     doc = normalise(raw)
     check_content(doc)  # a file of nothing but web-page noise is bad input
     meta = document_metadata(doc, parse.find_title(doc))
@@ -118,6 +143,9 @@ class BuildOptions:
 
 
 PER_DOCUMENT_TABLES = ("documents", "measures", "indicators", "measure_agencies")
+# Documents a worker of an uncached build processes at once: their rows are converted to Arrow in one go and
+# sent as a few IPC streams (a conversion costs about as much for one document's rows as for eight).
+CHUNK_DOCUMENTS = 8
 
 
 def document_rows(source: Source) -> DocumentRows:
@@ -130,14 +158,20 @@ def _document_rows(source: Source) -> tuple[DocumentRows, str | None]:
     try:
         raw, read_warnings = read_source(source.path, source.manifest_row)
     except UnreadableSource as error:
-        empty = {name: arrow_table(TABLES_BY_NAME[name], []) for name in PER_DOCUMENT_TABLES}
+        empty = {name: row_columns(TABLES_BY_NAME[name], []) for name in PER_DOCUMENT_TABLES}
         return DocumentRows(source.document_id, empty, (), (f"{SKIPPED}{error}",)), None
     result = process_document(raw)
     tables = assemble([result])
-    arrow = {name: arrow_table(TABLES_BY_NAME[name], tables[name]) for name in PER_DOCUMENT_TABLES}
+    # Plain columns: converted to Arrow by the parent, many documents at once (`RowBatches`).
+    columns = {name: row_columns(TABLES_BY_NAME[name], tables[name]) for name in PER_DOCUMENT_TABLES}
     layer = raw.raw_text if raw.format != "txt" else None
     warnings = tuple(read_warnings + result.warnings)
-    return DocumentRows(raw.document_id, arrow, tuple(result.agencies), warnings, layer), raw.sha256
+    return DocumentRows(raw.document_id, columns, tuple(result.agencies), warnings, layer), raw.sha256
+
+
+def document_chunk(sources: list[Source]) -> DocumentChunk:
+    """`document_rows` of consecutive documents, their rows converted at once: a worker's unit of work."""
+    return chunk_rows(document_rows(source) for source in sources)
 
 
 def cached_document_rows(cache_dir: Path, source: Source) -> DocumentRows:
@@ -168,12 +202,64 @@ def cached_document_rows(cache_dir: Path, source: Source) -> DocumentRows:
     status = "off"
     # Stored only if the rows came from the very bytes hashed for the key (the file did not change meanwhile).
     if sha256 is not None and sha256 == hashlib.sha256(data).hexdigest():
+        rows = rows.arrow()  # converted once, for the entry and for the parent (sent as IPC, not pickled lists)
         try:
             cache.store(key, rows)
             status = "miss"
         except OSError as error:
             notes.append(f"{cache.path(key)}: cache entry cannot be written ({error.strerror or error})")
     return replace(rows, warnings=rows.warnings + tuple(notes), cache=status)
+
+
+def cache_hit(cache_dir: Path, source: Source) -> DocumentRows | None:
+    """The rows the cache at `cache_dir` holds for `source`, or None: a miss, or anything amiss.
+
+    The shortcut of `cached_document_rows`, tried by the parent before a worker
+    is asked: anything but a whole entry is left to it, which reports it.
+    """
+    try:
+        data = read_source_bytes(source.path)
+        entry = DocumentCache(cache_dir).load(entry_key(data, source.source_file, source.manifest_row))
+    except (InputError, CorruptEntry, OSError):
+        return None
+    return None if entry is None else replace(entry, cache="hit")
+
+
+def _hit_or_prepare(cache_dir: Path, source: Source) -> DocumentRows | None:
+    """`cache_hit`; at the first miss, `_prepare_workers` (the pool starts at the first miss)."""
+    rows = cache_hit(cache_dir, source)
+    if rows is None:
+        _prepare_workers()
+    return rows
+
+
+def _results(sources: list[Source], options: BuildOptions) -> Iterator[tuple[dict, tuple[DocumentRows, ...]]]:
+    """(tables, documents) of consecutive documents, in order: one document at a time, or a chunk from a worker.
+
+    An uncached build in several processes sends chunks of `CHUNK_DOCUMENTS`
+    (progress is then told as each chunk arrives); otherwise one document's
+    rows at a time, through the cache when there is one.
+    """
+    jobs = options.jobs or default_jobs()
+    if options.cache is None:
+        _prepare_workers()  # every document is processed
+        if (jobs > 1 or options.engine == "dask") and len(sources) > 1:
+            chunks = [sources[k : k + CHUNK_DOCUMENTS] for k in range(0, len(sources), CHUNK_DOCUMENTS)]
+            done = 0
+            for chunk in iter_results(chunks, document_chunk, jobs, options.engine, options.scheduler):
+                yield chunk.tables, chunk.documents
+                for source in sources[done : done + len(chunk.documents)]:
+                    done += 1
+                    if options.progress:
+                        options.progress(done, len(sources), source.source_file)
+            return
+        work = document_rows
+        lookup = None
+    else:
+        work = partial(cached_document_rows, options.cache)
+        lookup = partial(_hit_or_prepare, options.cache)
+    for rows in iter_results(sources, work, jobs, options.engine, options.scheduler, options.progress, lookup):
+        yield rows.tables, (rows,)
 
 
 def stream_documents(
@@ -189,16 +275,18 @@ def stream_documents(
     cache_counts = {} if cache_counts is None else cache_counts
     mentioned = AgencyMentions()
     warnings: list[str] = []
-    work = document_rows if options.cache is None else partial(cached_document_rows, options.cache)
-    results = iter_results(sources, work, options.jobs, options.engine, options.scheduler, options.progress)
-    for rows in results:
-        cache_counts[rows.cache] = cache_counts.get(rows.cache, 0) + 1
-        for name, data in rows.tables.items():
+    batches = RowBatches()
+    for tables, documents in _results(sources, options):
+        for name, data in batches.add_tables(tables, len(documents)):
             writer.append(name, data)
-        if rows.text_layer is not None:
-            writer.text_layer(text_layer_path(rows.document_id), rows.text_layer)
-        mentioned.add(rows.agencies)
-        warnings.extend(rows.warnings)
+        for rows in documents:
+            cache_counts[rows.cache] = cache_counts.get(rows.cache, 0) + 1
+            if rows.text_layer is not None:
+                writer.text_layer(text_layer_path(rows.document_id), rows.text_layer)
+            mentioned.add(rows.agencies)
+            warnings.extend(rows.warnings)
+    for name, data in batches.flush():
+        writer.append(name, data)
     agency_rows = mentioned.rows()
     writer.append("agencies", arrow_table(AGENCIES, agency_rows))
     return agency_rows, warnings

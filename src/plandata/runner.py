@@ -12,6 +12,12 @@ byte-identical for every N and engine.  At most `WINDOW_PER_WORKER` documents
 per worker are in flight at once: memory is bounded by the largest documents,
 not by the corpus.
 
+With `lookup`, a result this process can give at once (a cache hit) is
+taken here, before any worker is asked: the workers get only the items
+`lookup` leaves (None), and the pool is started at the first of them, so a
+rebuild served wholly from the cache starts no process and sends nothing
+between processes.
+
 The items are `ingest.Source`s: `ingest.plan_sources` lists the documents
 of raw/ without reading them, so that workers read their own files and the
 parent never holds the corpus.
@@ -24,7 +30,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from itertools import islice
+from contextlib import ExitStack
 from typing import Any, TypeVar
 
 from plandata.errors import InputError
@@ -56,21 +62,41 @@ def iter_results(
     engine: str = "local",
     scheduler: str | None = None,
     progress: Progress | None = None,
+    lookup: Callable[[Item], Result | None] | None = None,
 ) -> Iterator[Result]:
-    """`work(item)` for every item, yielded in input order, run by the chosen engine."""
+    """`work(item)` for every item, yielded in input order, run by the chosen engine.
+
+    `lookup(item)`, when given, is tried first in this process and `work` runs only where it gives
+    None; it must give what `work` would (a shortcut, not another answer), so one process skips it.
+    """
     if engine not in ENGINES:
         raise InputError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     jobs = jobs or default_jobs()
     if engine == "dask":
-        yield from _run_dask(items, work, jobs, scheduler, progress)
+        yield from _run_dask(items, work, jobs, scheduler, progress, lookup)
     elif jobs == 1 or len(items) <= 1:
         for done, item in enumerate(items, start=1):
-            result = work(item)
+            result = work(item)  # `lookup` is the shortcut of `work`, which runs here anyway
             _report(progress, done, len(items), item)
             yield result
     else:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(items))) as pool:
-            yield from _in_order(pool.submit, items, work, jobs * WINDOW_PER_WORKER, progress)
+        with ExitStack() as stack:
+            pool: list[ProcessPoolExecutor] = []
+
+            def submit(fn: Callable[[Item], Result], item: Item) -> Future[Any]:
+                if not pool:  # started at the first item `lookup` leaves
+                    pool.append(stack.enter_context(ProcessPoolExecutor(max_workers=min(jobs, len(items)))))
+                return pool[0].submit(fn, item)
+
+            yield from _in_order(submit, items, work, jobs * WINDOW_PER_WORKER, progress, lookup)
+
+
+class _Done(Future):  # type: ignore[type-arg]
+    """A result at hand, queued among the futures so that the order holds."""
+
+    def __init__(self, result: object) -> None:
+        super().__init__()
+        self.set_result(result)
 
 
 def _in_order(
@@ -79,21 +105,33 @@ def _in_order(
     work: Callable[[Item], Result],
     window: int,
     progress: Progress | None,
+    lookup: Callable[[Item], Result | None] | None = None,
 ) -> Iterator[Result]:
-    """Keep `window` items in flight; yield results in submission order."""
+    """Keep `window` items in flight or waiting; yield results in submission order.
+
+    An item `lookup` answers waits, done, for its turn among the others.
+    """
     items = list(items)
     queue = iter(items)
-    pending: deque[tuple[Item, Future[Any]]] = deque((item, submit(work, item)) for item in islice(queue, window))
+    pending: deque[tuple[Item, Future[Any]]] = deque()
+
+    def fill() -> None:
+        while len(pending) < window and (item := next(queue, _END)) is not _END:
+            found = lookup(item) if lookup is not None else None
+            pending.append((item, submit(work, item) if found is None else _Done(found)))
+
+    fill()
     done = 0
     while pending:
         item, future = pending.popleft()
         result = future.result()
-        following = next(queue, None)
-        if following is not None:
-            pending.append((following, submit(work, following)))
+        fill()
         done += 1
         _report(progress, done, len(items), item)
         yield result
+
+
+_END = object()
 
 
 def _report(progress: Progress | None, done: int, total: int, item: object) -> None:
@@ -102,7 +140,12 @@ def _report(progress: Progress | None, done: int, total: int, item: object) -> N
 
 
 def _run_dask(
-    items: Sequence[Item], work: Callable[[Item], Result], jobs: int, scheduler: str | None, progress: Progress | None
+    items: Sequence[Item],
+    work: Callable[[Item], Result],
+    jobs: int,
+    scheduler: str | None,
+    progress: Progress | None,
+    lookup: Callable[[Item], Result | None] | None = None,
 ) -> Iterator[Result]:
     """Submit every item to a dask.distributed cluster (workers must import plandata and see raw/)."""
     try:
@@ -121,7 +164,7 @@ def _run_dask(
         workers = max(1, len(client.scheduler_info().get("workers", {})))
         # pure=False: every document is new work, never a cached result of another run.
         submit = lambda fn, item: client.submit(fn, item, pure=False)  # noqa: E731
-        yield from _in_order(submit, items, work, workers * WINDOW_PER_WORKER, progress)
+        yield from _in_order(submit, items, work, workers * WINDOW_PER_WORKER, progress, lookup)
     finally:
         client.close()
         if cluster is not None:

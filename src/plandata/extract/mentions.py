@@ -122,10 +122,75 @@ def _suffix_re() -> re.Pattern[str]:
 def find_mentions(
     text: str, start: int, end: int, registry: Registry, jurisdiction: str | None, exclude: list[tuple[int, int]]
 ) -> list[Mention]:
-    """Agency names in `text[start:end]` outside the `exclude` spans, in text order."""
-    pattern, _forms = _surface_re(registry, jurisdiction)
-    surface, suffix = _scan(pattern, text, start, end), _scan(_suffix_re(), text, start, end)
+    """Agency names in `text[start:end]` outside the `exclude` spans, in text order.
+
+    The plain reference of `MentionFinder`: the registry's written forms found
+    by one regex (`_surface_re`), compiled per jurisdiction.
+    """
+    pattern, forms = _surface_re(registry, jurisdiction)
+    surface = [Mention(m.group(), m.start(), m.end(), forms[m.group()]) for m in _scan(pattern, text, start, end)]
+    suffix = _scan(_suffix_re(), text, start, end)
     return _kept(text, _candidates(surface, suffix, registry, jurisdiction), exclude)
+
+
+class SurfaceIndex:
+    """The registry's written forms in one jurisdiction, found by their last two characters.
+
+    What `_surface_re` finds, without compiling it: that regex holds a couple
+    of thousand words and costs about 0.1 s to build and compile, once per
+    jurisdiction, and a corpus of plans from many places has a jurisdiction
+    for nearly every document.  Here the text is searched for the words'
+    final pairs of characters (about 150, one small regex shared by every
+    jurisdiction with the same pairs), and the words ending there are looked
+    up in a set.  A word is resolved only when the text holds it.
+    """
+
+    def __init__(self, registry: Registry, jurisdiction: str | None) -> None:
+        self.registry, self.jurisdiction = registry, jurisdiction
+        self.words = frozenset(registry.written_forms(jurisdiction))
+        lengths: dict[str, set[int]] = {}
+        for word in self.words:
+            lengths.setdefault(word[-2:], set()).add(len(word))  # a one-character word is its own tail
+        # Lengths of the words ending in each tail, longest first; tails of one character end one-character words.
+        self.lengths = {tail: sorted(found, reverse=True) for tail, found in lengths.items()}
+        self.tails = _tails_re(frozenset(self.lengths))
+        self._agencies: dict[str, Agency | None] = {}
+
+    def agency(self, word: str) -> Agency | None:
+        """The agency a written form names here; None for a form that resolves to nothing or to a group."""
+        if word not in self._agencies:
+            agency = self.registry.resolve(word, self.jurisdiction) if word in self.words else None
+            self._agencies[word] = agency if agency is not None and agency.type != "group" else None
+        return self._agencies[word]
+
+    def scan(self, text: str) -> dict[int, list[int]]:
+        """Start -> the ends of the words found starting there, in increasing order."""
+        found: dict[int, list[int]] = {}
+        search, lengths = self.tails.search, self.lengths
+        m = search(text)
+        while m is not None:
+            at = m.start()
+            for tail_end in (at + 2, at + 1):  # a tail of two characters, or a word of one
+                for length in lengths.get(text[at:tail_end], ()) if tail_end <= len(text) else ():
+                    start = tail_end - length
+                    if start >= 0 and self.agency(text[start:tail_end]) is not None:
+                        found.setdefault(start, []).append(tail_end)
+            m = search(text, at + 1)  # tails may overlap
+        for ends in found.values():
+            ends.sort()
+        return found
+
+
+@lru_cache(maxsize=64)
+def surface_index(registry: Registry, jurisdiction: str | None) -> SurfaceIndex:
+    """`SurfaceIndex` of `jurisdiction`, kept for the next document of the same place."""
+    return SurfaceIndex(registry, jurisdiction)
+
+
+@lru_cache(maxsize=64)
+def _tails_re(tails: frozenset[str]) -> re.Pattern[str]:
+    # Longest first, then in code-point order: the same set always compiles to the same pattern.
+    return re.compile("|".join(map(re.escape, sorted(tails, key=lambda t: (-len(t), t)))) or r"(?!)")
 
 
 class MentionFinder:
@@ -133,32 +198,54 @@ class MentionFinder:
 
     A search per measure costs more than the scanning itself: there are many
     short measures.  The matches of the whole text are handed out by span
-    (see `_Scanned`), the same as a scan of each span finds.
+    (see `_Scanned`), the same as a scan of each span finds; the registry's
+    written forms are found by `SurfaceIndex`, not by `_surface_re`.
     """
 
     def __init__(self, text: str, registry: Registry, jurisdiction: str | None) -> None:
         self.text, self.registry, self.jurisdiction = text, registry, jurisdiction
-        self._scanned: tuple[_Scanned, _Scanned] | None = None  # scanned on first use
+        self._scanned: tuple[_IndexScan, _Scanned] | None = None  # scanned on first use
 
     def find(self, start: int, end: int, exclude: list[tuple[int, int]]) -> list[Mention]:
         """`find_mentions(text, start, end, registry, jurisdiction, exclude)`."""
         if self._scanned is None:
-            pattern, _forms = _surface_re(self.registry, self.jurisdiction)
             suffix = _suffix_re()
-            # a trie of literal words looks at nothing past them (no need to read its long pattern to know)
-            self._scanned = (_Scanned(pattern, self.text, True), _Scanned(suffix, self.text, blind_past_match(suffix)))
+            index = surface_index(self.registry, self.jurisdiction)
+            self._scanned = (_IndexScan(index, self.text), _Scanned(suffix, self.text, blind_past_match(suffix)))
         surface, suffix = self._scanned[0].within(start, end), self._scanned[1].within(start, end)
         if not surface and not suffix:  # most measures
             return []
         return _kept(self.text, _candidates(surface, suffix, self.registry, self.jurisdiction), exclude)
 
 
+class _IndexScan:
+    """The written forms `_scan(_surface_re(...), text, start, end)` finds, for many spans, from one scan."""
+
+    def __init__(self, index: SurfaceIndex, text: str) -> None:
+        self.index, self.text = index, text
+        self.found = index.scan(text)
+        self.starts = sorted(self.found)
+
+    def within(self, start: int, end: int) -> list[Mention]:
+        """At each place in the span where a word starts, the longest ending inside it (as the trie regex)."""
+        out: list[Mention] = []
+        at = bisect.bisect_left(self.starts, start)
+        while at < len(self.starts) and self.starts[at] < end:
+            begin = self.starts[at]
+            ends = self.found[begin]
+            fits = bisect.bisect_right(ends, end)
+            if fits:
+                word = self.text[begin : ends[fits - 1]]
+                out.append(Mention(word, begin, ends[fits - 1], self.index.agency(word)))
+            at += 1
+        return out
+
+
 def _candidates(
-    surface: list[re.Match[str]], suffix: list[re.Match[str]], registry: Registry, jurisdiction: str | None
+    surface: list[Mention], suffix: list[re.Match[str]], registry: Registry, jurisdiction: str | None
 ) -> list[Mention]:
     """Mentions of the registry's written forms and of suffix patterns, before any is dropped."""
-    _pattern, forms = _surface_re(registry, jurisdiction)
-    found = [Mention(m.group(), m.start(), m.end(), forms[m.group()]) for m in surface]
+    found = list(surface)
     found += [Mention(m.group(), m.start(), m.end(), registry.resolve(m.group(), jurisdiction)) for m in suffix]
     return found
 

@@ -402,6 +402,14 @@ class Registry:
     # -- enumeration (mentions, tests) --------------------------------------------------------
     def surfaces(self, jurisdiction: str | None) -> dict[str, Agency]:
         """Every written form that resolves in a document of `jurisdiction`, with its agency."""
+        resolved = {w: self.resolve(w, jurisdiction) for w in self.written_forms(jurisdiction)}
+        return {w: a for w, a in resolved.items() if a is not None}
+
+    def written_forms(self, jurisdiction: str | None) -> set[str]:
+        """The written forms `surfaces` resolves: a superset of its keys, without resolving any.
+
+        Resolving every form costs ten times as much as listing them; a document names few of them.
+        """
         written: set[str] = set()
         for depth, j in enumerate(self.chain(jurisdiction)):
             if j.admin_level != NATIONAL:
@@ -410,8 +418,7 @@ class Registry:
                     if OWN_SCOPE in form.scopes or form.fits(j):
                         written.update(w for p in j.names or (j.name,) for w in form.written(p))
             written.update(w for a in self.curated if a.jurisdiction == j.name for w in (a.name_zh, *a.short_forms))
-        resolved = {w: self.resolve(w, jurisdiction) for w in written}
-        return {w: a for w, a in resolved.items() if a is not None}
+        return written
 
     def expansions(self, j: Jurisdiction) -> list[tuple[str, Agency]]:
         """Every (written form, agency) the forms and curated rows give inside `j`."""

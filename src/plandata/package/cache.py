@@ -153,7 +153,7 @@ def _agency(values: list[object]) -> Agency:
 
 def encode_entry(key: str, entry: DocumentRows) -> bytes:
     """The bytes of an entry file."""
-    streams = [(name, ipc_stream(table).to_pybytes()) for name, table in entry.tables.items()]
+    streams = [(name, ipc_stream(table).to_pybytes()) for name, table in entry.arrow().tables.items()]
     head = {
         "key": key,
         "document_id": entry.document_id,

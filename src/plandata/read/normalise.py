@@ -35,7 +35,7 @@ import numpy as np
 
 from plandata.model import MappedText, NormalisedDocument, RawDocument
 from plandata.rules.lexicon import NoiseRule, load_noise_rules
-from plandata.rules.rule_regex import required_chars
+from plandata.rules.rule_regex import required_strings
 
 OPENCC_CONFIG = "t2s"
 
@@ -234,8 +234,18 @@ def to_simplified(mt: MappedText) -> tuple[MappedText, str]:
     the script is `zh-Hant` where t2s changed a noticeable share of Han
     characters.
     """
-    converted = translate_same_length(mt, _t2s())
-    changed = _changed_characters(mt.text, converted.text) if converted.text != mt.text else 0
+    convert = _t2s()
+    whole = convert(mt.text)
+    if whole == mt.text:  # simplified text: nothing to map (a C comparison), the script is simplified
+        return mt, "zh-Hans"
+    old_points, new_points = _code_points(mt.text), _code_points(whole)
+    # The whole conversion keeps the map when every line keeps its length: same length, line ends in place.
+    if len(whole) == len(mt.text) and np.array_equal(old_points == 10, new_points == 10):
+        converted = MappedText(whole, mt.raw_offsets)
+        changed = int(np.count_nonzero(old_points != new_points))
+    else:
+        converted = translate_same_length(mt, convert)
+        changed = _changed_characters(mt.text, converted.text) if converted.text != mt.text else 0
     han = sum(map(len, _HAN_RUN_RE.findall(mt.text))) if changed else 0  # runs: far fewer matches than characters
     script = "zh-Hant" if han and changed / han >= TRADITIONAL_MIN_SHARE else "zh-Hans"
     return converted, script
@@ -324,11 +334,13 @@ def _apply_noise(mt: MappedText, rules: tuple[NoiseRule, ...]) -> tuple[MappedTe
 
 
 def _may_match(regex: re.Pattern[str], text: str) -> bool:
-    """False when `text` lacks every character of a clause the matches of `regex` need.
+    """False when `text` lacks every string of a clause the matches of `regex` need.
 
-    A substring test is a fast scan; a case-blind regex (the noise rules) is not.
+    A substring test is a fast scan; a case-blind regex (the noise rules) is
+    not.  Strings (`电子` of `pg电子`), not characters: a plan holds 电 and 子
+    apart far more often than 电子.
     """
-    return all(any(ch in text for ch in clause) for clause in required_chars(regex))
+    return all(any(piece in text for piece in clause) for clause in required_strings(regex))
 
 
 def _line_rule_hits(lines: list[str], rules: tuple[NoiseRule, ...]) -> list[tuple[int, NoiseRule]]:

@@ -67,13 +67,66 @@ def whitespace() -> frozenset[str]:
 @lru_cache(maxsize=256)
 def required_chars(regex: re.Pattern[str]) -> Clauses:
     """Clauses of `regex`: every match holds a character of each (empty: nothing known)."""
+    parsed = _parsed(regex)
+    return () if parsed is None else _simplest(_sequence(parsed, regex.flags))
+
+
+def _parsed(regex: re.Pattern[str]) -> list[tuple[object, object]] | None:
+    """The items of `regex` as the `re` parser reads them; None when it cannot be read."""
     if sre_parse is None or not isinstance(regex.pattern, str):
-        return ()
+        return None
     try:
-        parsed = sre_parse.parse(regex.pattern, regex.flags)
+        return list(sre_parse.parse(regex.pattern, regex.flags))
     except (re.error, RecursionError):
-        return ()
-    return _simplest(_sequence(list(parsed), regex.flags))
+        return None
+
+
+@lru_cache(maxsize=256)
+def required_strings(regex: re.Pattern[str]) -> Clauses:
+    """Clauses of strings: every match of `regex` holds one string of each (empty: nothing known).
+
+    `required_chars` with runs of literal characters kept together: `pg电子`
+    under IGNORECASE gives `({电子},)` where `required_chars` gives `({电}, {子})`.
+    A string is a fast C scan (`in`), and a pair of characters is much rarer
+    in a text than either character alone, so more searches are skipped.
+    """
+    parsed = _parsed(regex)
+    return () if parsed is None else _simplest(_string_sequence(parsed, regex.flags))
+
+
+def _string_sequence(items: list[tuple[object, object]], flags: int) -> list[frozenset[str]]:
+    """String clauses of items matched one after the other: runs of exact literals, and those of each item."""
+    clauses: list[frozenset[str]] = []
+    run = ""
+    for op, av in items:
+        if op is sre.LITERAL and _exact({chr(av)}, flags):  # type: ignore[arg-type]
+            run += chr(av)  # type: ignore[arg-type]
+            continue
+        if run:  # anything else ends the run, zero-width items too (the run's parts stay required)
+            clauses.append(frozenset({run}))
+            run = ""
+        clauses += _string_item(op, av, flags)
+    if run:
+        clauses.append(frozenset({run}))
+    return clauses
+
+
+def _string_item(op: object, av: object, flags: int) -> list[frozenset[str]]:
+    if (contents := _contents(op, av, flags)) is not None:
+        items, inner_flags, low = contents
+        return _string_sequence(items, inner_flags) if low >= 1 else []
+    if op is sre.BRANCH:  # one string of each branch's most telling clause; a branch without any: nothing
+        _none, branches = av  # type: ignore[misc]
+        best = [_most_telling(_simplest(_string_sequence(list(b), flags))) for b in branches]
+        return [] if any(b is None for b in best) else [frozenset().union(*best)]  # type: ignore[arg-type]
+    return _item(op, av, flags)  # a literal of a cased letter, a class, anchors …: as `required_chars` reads them
+
+
+def _most_telling(clauses: Clauses) -> frozenset[str] | None:
+    """The clause whose shortest string is longest (fewest strings on a tie); None when there is none."""
+    if not clauses:
+        return None
+    return max(clauses, key=lambda cl: (min(map(len, cl)), -len(cl), sorted(cl)))
 
 
 @lru_cache(maxsize=256)
@@ -114,14 +167,9 @@ def _item_starts(op: object, av: object, flags: int) -> tuple[frozenset[str], bo
     if op in (sre.LITERAL, sre.IN):
         chars = _exact({chr(av)}, flags) if op is sre.LITERAL else _class_chars(av, flags)  # type: ignore[arg-type]
         return (chars, False) if chars else None
-    if op is sre.SUBPATTERN:
-        _group, add_flags, del_flags, inner = av  # type: ignore[misc]
-        return _starts(list(inner), (flags | add_flags) & ~del_flags)
-    if op is sre.ATOMIC_GROUP:
-        return _starts(list(av), flags)  # type: ignore[call-overload]
-    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
-        low, _high, inner = av  # type: ignore[misc]
-        found = _starts(list(inner), flags)
+    if (contents := _contents(op, av, flags)) is not None:
+        items, inner_flags, low = contents
+        found = _starts(items, inner_flags)
         return None if found is None else (found[0], found[1] or low == 0)
     if op is sre.BRANCH:
         _none, branches = av  # type: ignore[misc]
@@ -282,18 +330,26 @@ def _item(op: object, av: object, flags: int) -> list[frozenset[str]]:
     if op is sre.IN:
         chars = _class_chars(av, flags)  # type: ignore[arg-type]
         return [chars] if chars else []
-    if op is sre.SUBPATTERN:
-        _group, add_flags, del_flags, inner = av  # type: ignore[misc]
-        return _sequence(list(inner), (flags | add_flags) & ~del_flags)
-    if op is sre.ATOMIC_GROUP:
-        return _sequence(list(av), flags)  # type: ignore[call-overload]
-    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
-        low, _high, inner = av  # type: ignore[misc]
-        return _sequence(list(inner), flags) if low >= 1 else []
+    if (contents := _contents(op, av, flags)) is not None:
+        items, inner_flags, low = contents
+        return _sequence(items, inner_flags) if low >= 1 else []
     if op is sre.BRANCH:
         _none, branches = av  # type: ignore[misc]
         return _alternation([_simplest(_sequence(list(b), flags)) for b in branches])
     return []  # anchors, lookarounds, back references, `.`, categories: no clause
+
+
+def _contents(op: object, av: object, flags: int) -> tuple[list[tuple[object, object]], int, int] | None:
+    """(items, flags, least count) of a group (matched once) or a repeat; None for any other item."""
+    if op is sre.SUBPATTERN:
+        _group, add_flags, del_flags, items = av  # type: ignore[misc]
+        return list(items), (flags | add_flags) & ~del_flags, 1
+    if op is sre.ATOMIC_GROUP:
+        return list(av), flags, 1  # type: ignore[call-overload]
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+        low, _high, items = av  # type: ignore[misc]
+        return list(items), flags, low
+    return None
 
 
 def _exact(chars: set[str], flags: int) -> frozenset[str]:
