@@ -5,8 +5,9 @@
 On a corpus generated from raw/ (bench/corpus.py), each build is
 `plandata build --exports none` in its own process, measured as in
 bench/run.py: first without the cache (the full build), then with a cold
-cache, again unchanged (every document a hit), and after one document was
-changed.  It prints figures only; it is not a test and asserts nothing.
+cache, again unchanged (the package in place is up to date: nothing is
+rewritten), unchanged into a new folder (every document a hit, the package
+written anew), and after one document was changed.  It prints figures only; it is not a test and asserts nothing.
 """
 
 from __future__ import annotations
@@ -38,8 +39,8 @@ def main(argv: list[str] | None = None) -> None:
     shutil.rmtree(cache, ignore_errors=True)
     package = args.work / f"cache_package_{args.mb}mb"
 
-    def measured(*flags: str):  # type: ignore[no-untyped-def]
-        cmd = [sys.executable, "-m", "plandata", "build", "--raw", str(raw), "--out", str(package), "--quiet"]
+    def measured(*flags: str, out: Path = package):  # type: ignore[no-untyped-def]
+        cmd = [sys.executable, "-m", "plandata", "build", "--raw", str(raw), "--out", str(out), "--quiet"]
         run = run_measured([*cmd, "--jobs", str(args.jobs), "--exports", "none", *flags])
         if run.returncode:
             raise SystemExit(f"build failed:\n{run.output[-2000:]}")
@@ -47,7 +48,11 @@ def main(argv: list[str] | None = None) -> None:
 
     full = measured("--no-cache")
     cold = measured("--cache", str(cache))
-    warm = measured("--cache", str(cache))
+    warm = measured("--cache", str(cache))  # the package in place is what it would write: up to date
+    elsewhere = package.with_name(package.name + "_elsewhere")
+    shutil.rmtree(elsewhere, ignore_errors=True)
+    hits = measured("--cache", str(cache), out=elsewhere)  # every document a hit, the package written anew
+    shutil.rmtree(elsewhere, ignore_errors=True)
     texts = sorted(raw.glob("*.txt"))
     changed = texts[len(texts) // 2]
     changed.write_text(changed.read_text(encoding="utf-8") + "\n", encoding="utf-8")
@@ -59,6 +64,7 @@ def main(argv: list[str] | None = None) -> None:
         ("full build, no cache", full),
         ("cold cache (fills it)", cold),
         ("rebuild, nothing changed", warm),
+        ("all hits, into a new folder", hits),
         ("rebuild, one document changed", one),
     ):
         print(

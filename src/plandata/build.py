@@ -28,9 +28,11 @@ from plandata.export import EXPORTS, export_package
 from plandata.model import DocumentResult, RawDocument
 from plandata.package.assemble import AgencyMentions, Row, assemble
 from plandata.package.cache import CorruptEntry, DocumentCache, entry_key
+from plandata.package.digest import package_digest
 from plandata.package.document_rows import DocumentChunk, DocumentRows, RowBatches, chunk_rows
 from plandata.package.publish import check_output_dir, make_staging, swap_into_place
 from plandata.package.tables import AGENCIES, TABLES_BY_NAME, row_columns
+from plandata.package.uptodate import PackageRecord, build_key, save_record, up_to_date
 from plandata.package.write import PackageWriter, arrow_table
 from plandata.read.ingest import (
     Source,
@@ -60,6 +62,8 @@ class BuildSummary:
     # unreadable, or the entry could not be written); empty without a cache.
     cache: dict[str, int] = field(default_factory=dict)
     cache_dir: Path | None = None
+    # The package in out_dir was already what this build writes (package/uptodate.py): nothing was rewritten.
+    up_to_date: bool = False
 
 
 def process_document(raw: RawDocument) -> DocumentResult:
@@ -327,6 +331,19 @@ def build(raw_dir: Path, out_dir: Path, options: BuildOptions | None = None) -> 
     cache_counts: dict[str, int] = {}
     steps: dict[str, float] = {}
     step = options.steps or (lambda label: None)
+    key = None
+    if options.cache is not None:
+        started = time.monotonic()
+        step("checking whether the package is up to date")
+        key = _build_key(sources, options)
+        record = up_to_date(options.cache, out_dir, key) if key is not None else None
+        step(None)
+        if record is not None:
+            steps["up-to-date check"] = time.monotonic() - started
+            return BuildSummary(
+                out_dir, record.counts, warnings + record.warnings, record.unknown_agencies, None, steps, {},
+                options.cache, up_to_date=True,
+            )  # fmt: skip
     staging: Path | None = None
     try:
         staging = make_staging(out_dir)  # inside the try: an interrupt from here on removes it
@@ -359,4 +376,24 @@ def build(raw_dir: Path, out_dir: Path, options: BuildOptions | None = None) -> 
             shutil.rmtree(staging, ignore_errors=True)
     unknown = sorted({r["name_zh"] for r in agency_rows if not r["in_registry"]})
     counts = cache_counts if options.cache is not None else {}
+    if options.cache is not None and key is not None:
+        # The cache's own notes (an entry rebuilt) are about this run, not the package: not repeated later.
+        kept = [w for w in doc_warnings if not w.startswith(str(options.cache))]
+        try:
+            record = PackageRecord(key, package_digest(out_dir), writer.counts, kept, unknown)
+            save_record(options.cache, out_dir, record)
+        except OSError as error:
+            warnings.append(f"{options.cache}: the package's record cannot be written ({error.strerror or error})")
     return BuildSummary(out_dir, writer.counts, warnings, unknown, report, steps, counts, options.cache)
+
+
+def _build_key(sources: list[Source], options: BuildOptions) -> str | None:
+    """The up-to-date check's key of this build (package/uptodate.py); None when a file cannot be read."""
+    keys = []
+    for source in sources:
+        try:
+            data = read_source_bytes(source.path)
+        except InputError:  # the build reports it; such a build is never taken as up to date
+            return None
+        keys.append(entry_key(data, source.source_file, source.manifest_row))
+    return build_key(keys, options.exports)

@@ -135,7 +135,11 @@ def steps_for(stream: TextIO, quiet: bool) -> StepReport | None:
 
 def summary_lines(summary: BuildSummary, seconds: float) -> list[str]:
     """The end-of-build summary for stdout: counts, agencies outside the registry, steps, warning count."""
-    lines = [f"built {summary.out_dir} in {seconds:.1f} s"]
+    if summary.up_to_date:
+        lines = [f"{summary.out_dir} is up to date: its documents, rules and code are those it was built from"]
+        lines.append(f"  (checked in {seconds:.1f} s; rebuild with --no-cache to write it anew)")
+    else:
+        lines = [f"built {summary.out_dir} in {seconds:.1f} s"]
     width = max(len(label) for label, _ in SUMMARY_COUNTS) + 4
     for label, table in SUMMARY_COUNTS:
         lines.append(f"  {label:<{width}}{summary.counts.get(table, 0):>7}")
@@ -145,7 +149,7 @@ def summary_lines(summary: BuildSummary, seconds: float) -> list[str]:
         lines.append(f"  {'(not in registry)':<{width}}{len(unknown):>7}  {shown}")
     if summary.steps:
         lines.append("  steps: " + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in summary.steps.items()))
-    if summary.cache_dir is not None:
+    if summary.cache_dir is not None and not summary.up_to_date:
         hits, misses = summary.cache.get("hit", 0), summary.cache.get("miss", 0)
         lines.append(f"  cache: {hits} documents from {summary.cache_dir}, {misses} processed and stored")
     skipped = sum(w.startswith(SKIPPED) for w in summary.warnings)

@@ -19,7 +19,6 @@ version cannot be released (and a test fails): the version must be bumped.
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import os
 import re
@@ -33,6 +32,7 @@ from plandata import RELEASE_DATE, __version__
 from plandata.check.validate import validate_package
 from plandata.errors import InputError, ValidationFailed
 from plandata.package.datadict import readme_diff
+from plandata.package.digest import package_digest, sha256sums
 from plandata.package.package_meta import CITATION_PATH, citation_cff
 from plandata.package.schemas import schema_files
 
@@ -102,12 +102,6 @@ def read_releases(path: Path) -> dict[str, Release]:
     except OSError as error:
         raise InputError(f"{path}: cannot be read ({error.strerror or error})") from None
     return releases
-
-
-def package_digest(package_dir: Path) -> str:
-    """The sha256 of `sha256sum` over every file of the package (paths inside it): one value for its bytes."""
-    files = {p.relative_to(package_dir).as_posix(): p for p in sorted(package_dir.rglob("*")) if p.is_file()}
-    return hashlib.sha256(sha256sums(dict(sorted(files.items()))).encode("utf-8")).hexdigest()
 
 
 def package_release(package_dir: Path) -> Release:
@@ -180,15 +174,6 @@ def _problems(root: Path) -> list[str]:
     if (root / RELEASES).is_file():
         problems += version_problems(root)
     return problems
-
-
-def sha256sums(files: dict[str, Path]) -> str:
-    """`sha256sum` output for the files: `<hex>  <path>` per line."""
-    lines = []
-    for name, path in files.items():
-        with path.open("rb") as fh:
-            lines.append(f"{hashlib.file_digest(fh, 'sha256').hexdigest()}  {name}")
-    return "\n".join(lines) + "\n"
 
 
 def _member(name: str) -> zipfile.ZipInfo:

@@ -77,14 +77,16 @@ def default_cache_dir() -> Path:
 
 
 @cache
-def stage_digest(root: Path = _PLANDATA) -> str:
+def stage_digest(root: Path = _PLANDATA, parts: tuple[str, ...] = STAGE_PARTS) -> str:
     """sha256 over the rule tables and the source of every stage that makes rows, in sorted path order.
 
-    Computed once per process (and inherited by forked workers).
+    `parts`: the files and folders of the plandata package hashed (`("",)`: all of it, as the
+    up-to-date check of a whole package needs).  Computed once per process (and inherited by
+    forked workers).
     """
     digest = hashlib.sha256()
     files: list[Path] = []
-    for part in STAGE_PARTS:
+    for part in parts:
         path = root / part
         if path.is_file():
             files.append(path)
