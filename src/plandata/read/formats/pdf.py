@@ -29,7 +29,7 @@ import pypdfium2
 
 from plandata.errors import InputError
 from plandata.read.formats.layer import LayerBuilder, TextLayer, join_pieces
-from plandata.read.formats.pdfium_lines import page_chars, page_fonts, text_lines
+from plandata.read.formats.pdfium_lines import has_paths, page_chars, page_fonts, text_lines
 
 # Top and bottom share of the page where running heads and page numbers sit.
 _MARGIN_SHARE = 0.09
@@ -120,11 +120,6 @@ def _open_checked(data: bytes, name: str) -> tuple[pypdfium2.PdfDocument, list[p
         raise
 
 
-def _has_paths(page: pypdfium2.PdfPage) -> bool:
-    """Whether the page draws any path (a rule, a box), in forms too: only then can it hold a table."""
-    return any(True for _ in page.get_objects(filter=[pypdfium2.raw.FPDF_PAGEOBJ_PATH]))
-
-
 def _read_page(
     textpage: pypdfium2.PdfTextPage, page: pdfplumber.page.Page, pdf: pdfplumber.PDF, fonts: dict
 ) -> list[_Line | _Table]:
@@ -132,7 +127,7 @@ def _read_page(
 
     `fonts` keeps the document's fonts from page to page (see `page_fonts`).
     """
-    if not _has_paths(textpage.page):
+    if not has_paths(textpage.page):
         chars = page_chars(textpage.page, textpage, page_fonts(page.page_obj, pdf.rsrcmgr.get_font, fonts))
         if chars is not None:
             return _line_items(text_lines(chars))

@@ -45,18 +45,72 @@ _Y_TOLERANCE = 3.0
 _LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"}
 # What pdfium puts for a hyphen at a line's end (the original, `-` or a soft hyphen, is lost) and for a
 # character it cannot map.
-_REWRITTEN = {0x0, 0x2, 0xFFFE, 0xFFFF}
-_WHITESPACE = {0x20, 0x0D, 0x0A}
+_REWRITTEN = frozenset("\x00\x02\ufffe\uffff")
+_WHITESPACE = frozenset(" \r\n")
 _SUBSET_PREFIX_RE = re.compile(r"^[A-Z]{6}\+")
-# Font name (without subset prefix) -> pdfminer's descent in text space units per font size; None when a
-# font of that name cannot be read through pdfium the way pdfminer reads it.
-Fonts = dict[str, float | None]
+# Font name (without subset prefix) -> (pdfminer's descent in text space units per font size, pdfminer's
+# font); None when a font of that name cannot be read through pdfium the way pdfminer reads it.
+Fonts = dict[str, tuple[float, PDFFont | None] | None]
+
+
+def _by_address(function: Any) -> Any:
+    """A function of pdfium's raw API that takes and gives its handles (page, text page, object, font) as ints.
+
+    pypdfium2's typed handle pointers cost several times the call itself, and this is called for every
+    character of every page.
+    """
+
+    def plain(kind: Any) -> Any:
+        return ctypes.c_void_p if kind is not None and kind.__name__.startswith("LP_struct_fpdf_") else kind
+
+    prototype = ctypes.CFUNCTYPE(plain(function.restype), *map(plain, function.argtypes))
+    return prototype(ctypes.cast(function, ctypes.c_void_p).value)
+
+
+_get_unicode = _by_address(pdfium_c.FPDFText_GetUnicode)
+_is_generated = _by_address(pdfium_c.FPDFText_IsGenerated)
+_unmapped = _by_address(pdfium_c.FPDFText_HasUnicodeMapError)
+_text_object = _by_address(pdfium_c.FPDFText_GetTextObject)
+_char_origin = _by_address(pdfium_c.FPDFText_GetCharOrigin)
+_char_matrix = _by_address(pdfium_c.FPDFText_GetMatrix)
+_font_size = _by_address(pdfium_c.FPDFText_GetFontSize)
+_object_font_handle = _by_address(pdfium_c.FPDFTextObj_GetFont)
+_font_base_name = _by_address(pdfium_c.FPDFFont_GetBaseFontName)
+_glyph_width = _by_address(pdfium_c.FPDFFont_GetGlyphWidth)
+_count_objects = _by_address(pdfium_c.FPDFPage_CountObjects)
+_get_object = _by_address(pdfium_c.FPDFPage_GetObject)
+_object_type = _by_address(pdfium_c.FPDFPageObj_GetType)
+_count_form_objects = _by_address(pdfium_c.FPDFFormObj_CountObjects)
+_get_form_object = _by_address(pdfium_c.FPDFFormObj_GetObject)
+
+
+def _address(handle: Any) -> int:
+    return ctypes.cast(handle, ctypes.c_void_p).value or 0
+
+
+def has_paths(page: pypdfium2.PdfPage) -> bool:
+    """Whether the page draws any path (a rule, a box), in its forms too: only then can it hold a table."""
+    return _holds_path(_address(page.raw), _count_objects, _get_object, 0)
+
+
+def _holds_path(parent: int, count: Callable, get: Callable, depth: int) -> bool:
+    # The raw API, not `PdfPage.get_objects`, which makes a Python object of every text object on the way.
+    for i in range(count(parent)):
+        obj = get(parent, i)
+        kind = _object_type(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+            return True
+        if kind == pdfium_c.FPDF_PAGEOBJ_FORM and (
+            depth >= 15 or _holds_path(obj, _count_form_objects, _get_form_object, depth + 1)
+        ):
+            return True  # nested past any sensible depth: say yes, so pdfplumber reads it
+    return False
 
 
 def page_fonts(
-    page: PDFPage, make_font: Callable[[int | None, dict], PDFFont], known: dict[int, tuple[str, float | None]]
+    page: PDFPage, make_font: Callable[[int | None, dict], PDFFont], known: dict[int, tuple[str, PDFFont, bool]]
 ) -> Fonts:
-    """The page's own fonts by name, with the descent pdfminer gives them (None: not readable here).
+    """The page's own fonts by name, with what pdfminer makes of them (None: not readable here).
 
     `make_font(objid, spec)` is pdfminer's `PDFResourceManager.get_font`; `known` keeps, across the pages
     of one document, what a font object gave (pages share their fonts).
@@ -70,26 +124,34 @@ def page_fonts(
             font = make_font(objid, spec)
             name = _SUBSET_PREFIX_RE.sub("", literal_name(spec.get("BaseFont", "")) or "")
             readable = "ToUnicode" in spec and not font.is_vertical() and literal_name(spec.get("Subtype")) != "Type3"
-            entry = (name, font.get_descent() if readable else None)
+            entry = (name, font, readable)
             if objid is not None:
                 known[objid] = entry
         else:
             entry = known[objid]
-        name, descent = entry
-        # Two fonts of one name (two subsets) that differ cannot be told apart from pdfium's side.
-        out[name] = descent if name not in out or out[name] == descent else None
+        name, font, readable = entry
+        value = (font.get_descent(), font) if readable else None
+        out[name] = _one_of_two(out[name], value) if name in out and out[name] != value else value
     return out
 
 
-def _font_name(font: Any) -> str:
-    size = pdfium_c.FPDFFont_GetBaseFontName(font, None, 0)
+def _one_of_two(a: tuple[float, PDFFont | None] | None, b: tuple[float, PDFFont | None] | None) -> Any:
+    """What two fonts of one name (two subsets), which pdfium's side cannot tell apart, can both give.
+
+    Their descent, if they share it; never their characters (see `_advance`).
+    """
+    return (a[0], None) if a is not None and b is not None and a[0] == b[0] else None
+
+
+def _font_name(font: int) -> str:
+    size = _font_base_name(font, None, 0)
     buffer = ctypes.create_string_buffer(size)
-    pdfium_c.FPDFFont_GetBaseFontName(font, buffer, size)
+    _font_base_name(font, buffer, size)
     return buffer.value.decode("utf-8", "replace")
 
 
-# A text object as read here: (pdfium font, its address, font size, pdfminer descent).
-_Object = tuple[Any, int, float, float]
+# A text object as read here: (pdfium font, font size, pdfminer descent, pdfminer font).
+_Object = tuple[int, float, float, PDFFont | None]
 
 
 def page_chars(page: pypdfium2.PdfPage, textpage: pypdfium2.PdfTextPage, fonts: Fonts) -> list[dict] | None:
@@ -98,73 +160,82 @@ def page_chars(page: pypdfium2.PdfPage, textpage: pypdfium2.PdfTextPage, fonts: 
     if page.get_rotation() or box[:2] != (0, 0) or page.get_cropbox() != box:
         return None  # pdfplumber measures `top` from the media box's top, turned with the page
     height = box[3]
-    raw = textpage.raw
+    raw = _address(textpage.raw)
+    count = textpage.count_chars()
+    text = textpage.get_text_range(0, count)
+    if len(text) != count:  # pdfium gives one UTF-16 unit per character: one outside the BMP takes two
+        text = "".join(chr(_get_unicode(raw, i)) for i in range(count))
     x, y = ctypes.c_double(), ctypes.c_double()
+    at_x, at_y = ctypes.byref(x), ctypes.byref(y)
     width = ctypes.c_float()
-    matrix = pdfium_c.FS_MATRIX()
-    objects: dict[int | None, _Object | None] = {}
-    names: dict[int | None, str] = {}
-    widths: dict[tuple[int, int, float], float] = {}
+    objects: dict[int, _Object | None] = {}
+    names: dict[int, str] = {}
+    widths: dict[tuple[int, str, float], float] = {}
     chars: list[dict] = []
-    previous: tuple[int | None, float, float] | None = None
-    for i in range(textpage.count_chars()):
-        code = pdfium_c.FPDFText_GetUnicode(raw, i)
-        if code in _WHITESPACE and pdfium_c.FPDFText_IsGenerated(raw, i) == 1:
+    previous: tuple[int, float, float] | None = None
+    for i, char in enumerate(text):
+        if char in _WHITESPACE and _is_generated(raw, i) == 1:
             continue  # pdfium's own word and line breaks: not glyphs of the page
-        if code in _REWRITTEN or pdfium_c.FPDFText_HasUnicodeMapError(raw, i):
+        if char in _REWRITTEN or _unmapped(raw, i):
             return None
-        obj = pdfium_c.FPDFText_GetTextObject(raw, i)
-        key = ctypes.cast(obj, ctypes.c_void_p).value
-        if key not in objects:
-            objects[key] = _object_font(raw, i, obj, matrix, fonts, names)
-        entry = objects[key]
+        obj = _text_object(raw, i)
+        if obj not in objects:
+            objects[obj] = _object_font(raw, i, obj, fonts, names)
+        entry = objects[obj]
         if entry is None:
             return None
-        font, font_key, size, descent = entry
-        pdfium_c.FPDFText_GetCharOrigin(raw, i, x, y)
-        origin = (key, x.value, y.value)
+        font, size, descent, miner_font = entry
+        _char_origin(raw, i, at_x, at_y)
+        origin = (obj, x.value, y.value)
         if origin == previous:
-            return None  # one glyph mapped to several characters (a ligature): pdfminer keeps one
+            # One glyph the font maps to several characters (a ligature `fi`): pdfium gives a character for
+            # each, pdfminer one character with them all and the glyph's own advance.
+            last = chars[-1]
+            last["text"] += char
+            advance = _advance(miner_font, last["text"])
+            if advance is None:
+                return None
+            last["x1"] = last["x0"] + advance * size
+            continue
         previous = origin
-        glyph = (font_key, code, size)
+        glyph = (font, char, size)
         if glyph not in widths:
             # The advance from the font's widths, as pdfminer takes it (the loose box may be the glyph's ink).
-            if not pdfium_c.FPDFFont_GetGlyphWidth(font, code, size, width):
+            if not _glyph_width(font, ord(char), size, ctypes.byref(width)):
                 return None
             widths[glyph] = width.value
         base = y.value + descent * size
         x0 = x.value
         chars.append(
-            {
-                "text": chr(code),
-                "x0": x0,
-                "x1": x0 + widths[glyph],
-                "top": height - (base + size),
-                "bottom": height - base,
-            }
+            {"text": char, "x0": x0, "x1": x0 + widths[glyph], "top": height - (base + size), "bottom": height - base}
         )
     return chars
 
 
-def _object_font(
-    raw: Any, index: int, obj: Any, matrix: Any, fonts: Fonts, names: dict[int | None, str]
-) -> _Object | None:
+def _advance(font: PDFFont | None, text: str) -> float | None:
+    """pdfminer's advance, per font size, of the one glyph `font` maps to `text`; None unless exactly one does."""
+    unicode_map = getattr(font, "unicode_map", None)
+    cids = [cid for cid, chars in unicode_map.cid2unichr.items() if chars == text] if unicode_map else []
+    return font.char_width(cids[0]) if font and len(cids) == 1 else None
+
+
+def _object_font(raw: int, index: int, obj: int | None, fonts: Fonts, names: dict[int, str]) -> _Object | None:
     """The text object of character `index` as read here; None if pdfium cannot read it as pdfminer does."""
-    if not obj or not pdfium_c.FPDFText_GetMatrix(raw, index, matrix):
+    matrix = pdfium_c.FS_MATRIX()
+    if not obj or not _char_matrix(raw, index, ctypes.byref(matrix)):
         return None
     # Only text set upright at its font size: pdfium and pdfminer scale a turned or stretched glyph differently.
     if abs(matrix.a - 1) > 1e-6 or abs(matrix.d - 1) > 1e-6 or matrix.b or matrix.c:
         return None
-    font = pdfium_c.FPDFTextObj_GetFont(obj)
+    font = _object_font_handle(obj)
     if not font:
         return None
-    font_key = ctypes.cast(font, ctypes.c_void_p).value
-    if font_key not in names:
-        names[font_key] = _font_name(font)
-    descent = fonts.get(names[font_key])
-    if descent is None or font_key is None:
+    if font not in names:
+        names[font] = _font_name(font)
+    known = fonts.get(names[font])
+    if known is None:
         return None
-    return font, font_key, pdfium_c.FPDFText_GetFontSize(raw, index), descent
+    return font, _font_size(raw, index), known[0], known[1]
 
 
 def _clusters(values: list[float], tolerance: float) -> dict[float, int]:
