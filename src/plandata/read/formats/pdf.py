@@ -128,7 +128,7 @@ def _read_page(
     `fonts` keeps the document's fonts from page to page (see `page_fonts`).
     """
     if not has_paths(textpage.page):
-        chars = page_chars(textpage.page, textpage, page_fonts(page.page_obj, pdf.rsrcmgr.get_font, fonts))
+        chars = page_chars(textpage.page, textpage, page_fonts(page.page_obj, fonts), pdf.rsrcmgr.get_font)
         if chars is not None:
             return _line_items(text_lines(chars))
     return _page_items(page)

@@ -27,16 +27,17 @@ from __future__ import annotations
 import ctypes
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import pypdfium2
 import pypdfium2.raw as pdfium_c
-from pdfminer.pdffont import PDFFont
+from pdfminer.pdffont import FontMetricsDB, PDFFont
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFObjRef
-from pdfminer.pdftypes import dict_value
-from pdfminer.psparser import literal_name
+from pdfminer.pdftypes import dict_value, list_value, num_value, resolve1
+from pdfminer.psparser import LIT, PSLiteral, literal_name
 
 # pdfplumber's defaults for extract_text_lines.
 _X_TOLERANCE = 3.0
@@ -48,9 +49,20 @@ _LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl",
 _REWRITTEN = frozenset("\x00\x02\ufffe\uffff")
 _WHITESPACE = frozenset(" \r\n")
 _SUBSET_PREFIX_RE = re.compile(r"^[A-Z]{6}\+")
-# Font name (without subset prefix) -> (pdfminer's descent in text space units per font size, pdfminer's
-# font); None when a font of that name cannot be read through pdfium the way pdfminer reads it.
-Fonts = dict[str, tuple[float, PDFFont | None] | None]
+
+
+@dataclass(frozen=True)
+class PageFont:
+    """A font of the page as pdfminer reads it: its descent; pdfminer's font is made only when needed."""
+
+    descent: float  # in text space units per font size
+    objid: int | None
+    spec: Mapping[str, Any]  # empty: two fonts of one name, whose characters cannot be told apart
+
+
+# Font name (without subset prefix) -> the page's font of that name; None when a font of that name cannot
+# be read through pdfium the way pdfminer reads it.
+Fonts = dict[str, PageFont | None]
 
 
 def _by_address(function: Any) -> Any:
@@ -107,13 +119,10 @@ def _holds_path(parent: int, count: Callable, get: Callable, depth: int) -> bool
     return False
 
 
-def page_fonts(
-    page: PDFPage, make_font: Callable[[int | None, dict], PDFFont], known: dict[int, tuple[str, PDFFont, bool]]
-) -> Fonts:
-    """The page's own fonts by name, with what pdfminer makes of them (None: not readable here).
+def page_fonts(page: PDFPage, known: dict[int, tuple[str, PageFont | None]]) -> Fonts:
+    """The page's own fonts by name (None: a font not readable here).
 
-    `make_font(objid, spec)` is pdfminer's `PDFResourceManager.get_font`; `known` keeps, across the pages
-    of one document, what a font object gave (pages share their fonts).
+    `known` keeps, across the pages of one document, what a font object gave (pages share their fonts).
     """
     out: Fonts = {}
     resources = dict_value(page.resources) if page.resources else {}
@@ -121,26 +130,52 @@ def page_fonts(
         objid = ref.objid if isinstance(ref, PDFObjRef) else None
         if objid is None or objid not in known:
             spec = dict_value(ref)
-            font = make_font(objid, spec)
             name = _SUBSET_PREFIX_RE.sub("", literal_name(spec.get("BaseFont", "")) or "")
-            readable = "ToUnicode" in spec and not font.is_vertical() and literal_name(spec.get("Subtype")) != "Type3"
-            entry = (name, font, readable)
+            descent = _descent(spec)
+            entry = (name, None if descent is None else PageFont(descent, objid, spec))
             if objid is not None:
                 known[objid] = entry
         else:
             entry = known[objid]
-        name, font, readable = entry
-        value = (font.get_descent(), font) if readable else None
-        out[name] = _one_of_two(out[name], value) if name in out and out[name] != value else value
+        name, font = entry
+        out[name] = _one_of_two(out[name], font) if name in out and out[name] != font else font
     return out
 
 
-def _one_of_two(a: tuple[float, PDFFont | None] | None, b: tuple[float, PDFFont | None] | None) -> Any:
+def _one_of_two(a: PageFont | None, b: PageFont | None) -> PageFont | None:
     """What two fonts of one name (two subsets), which pdfium's side cannot tell apart, can both give.
 
     Their descent, if they share it; never their characters (see `_advance`).
     """
-    return (a[0], None) if a is not None and b is not None and a[0] == b[0] else None
+    return PageFont(a.descent, None, {}) if a is not None and b is not None and a.descent == b.descent else None
+
+
+def _descent(spec: Mapping[str, Any]) -> float | None:
+    """pdfminer's descent for the font `spec`, as `PDFResourceManager.get_font` reads it; None: not readable here.
+
+    Not by making pdfminer's font: that parses its ToUnicode map and, for Type 1, its font program.
+    """
+    subtype = literal_name(spec.get("Subtype", LIT("Type1")))
+    if "ToUnicode" not in spec or subtype == "Type3":
+        return None  # no map, or glyphs drawn by procedures: pdfium and pdfminer may read other characters
+    if subtype == "Type0":
+        encoding = resolve1(spec.get("Encoding"))
+        descendants = list_value(spec.get("DescendantFonts", []))
+        if not isinstance(encoding, PSLiteral) or encoding.name != "Identity-H" or not descendants:
+            return None  # a CMap that may set vertical writing
+        spec = dict_value(descendants[0])
+        subtype = literal_name(spec.get("Subtype", LIT("Type1")))
+        if subtype == "Type0":
+            return None
+    if subtype in ("CIDFontType0", "CIDFontType2"):
+        descriptor = dict_value(spec.get("FontDescriptor", {}))
+    else:  # Type1, MMType1, TrueType and any other name, which pdfminer reads as Type 1
+        try:
+            descriptor, _ = FontMetricsDB.get_metrics(literal_name(spec.get("BaseFont", LIT("unknown"))))
+        except KeyError:
+            descriptor = dict_value(spec.get("FontDescriptor", {}))
+    # pdfminer takes a positive descent (PScript5.dll writes them) as negative.
+    return -abs(num_value(descriptor.get("Descent", 0))) * 0.001
 
 
 def _font_name(font: int) -> str:
@@ -150,12 +185,17 @@ def _font_name(font: int) -> str:
     return buffer.value.decode("utf-8", "replace")
 
 
-# A text object as read here: (pdfium font, font size, pdfminer descent, pdfminer font).
-_Object = tuple[int, float, float, PDFFont | None]
+# A text object as read here: (pdfium font, font size, the page's font).
+_Object = tuple[int, float, PageFont]
 
 
-def page_chars(page: pypdfium2.PdfPage, textpage: pypdfium2.PdfTextPage, fonts: Fonts) -> list[dict] | None:
-    """The page's characters in content order as {text, x0, x1, top, bottom}, or None (see the module docstring)."""
+def page_chars(
+    page: pypdfium2.PdfPage, textpage: pypdfium2.PdfTextPage, fonts: Fonts, make_font: Callable[..., PDFFont]
+) -> list[dict] | None:
+    """The page's characters in content order as {text, x0, x1, top, bottom}, or None (see the module docstring).
+
+    `make_font(objid, spec)` is pdfminer's `PDFResourceManager.get_font`, for the widths of ligatures.
+    """
     box = page.get_mediabox()
     if page.get_rotation() or box[:2] != (0, 0) or page.get_cropbox() != box:
         return None  # pdfplumber measures `top` from the media box's top, turned with the page
@@ -168,11 +208,12 @@ def page_chars(page: pypdfium2.PdfPage, textpage: pypdfium2.PdfTextPage, fonts: 
     x, y = ctypes.c_double(), ctypes.c_double()
     at_x, at_y = ctypes.byref(x), ctypes.byref(y)
     width = ctypes.c_float()
+    at_width = ctypes.byref(width)
     objects: dict[int, _Object | None] = {}
     names: dict[int, str] = {}
     widths: dict[tuple[int, str, float], float] = {}
     chars: list[dict] = []
-    previous: tuple[int, float, float] | None = None
+    previous: tuple[int | None, float, float] = (None, 0.0, 0.0)
     for i, char in enumerate(text):
         if char in _WHITESPACE and _is_generated(raw, i) == 1:
             continue  # pdfium's own word and line breaks: not glyphs of the page
@@ -184,39 +225,42 @@ def page_chars(page: pypdfium2.PdfPage, textpage: pypdfium2.PdfTextPage, fonts: 
         entry = objects[obj]
         if entry is None:
             return None
-        font, size, descent, miner_font = entry
+        font, size, page_font = entry
         _char_origin(raw, i, at_x, at_y)
-        origin = (obj, x.value, y.value)
-        if origin == previous:
+        x0, y0 = x.value, y.value
+        if obj == previous[0] and x0 == previous[1] and y0 == previous[2]:
             # One glyph the font maps to several characters (a ligature `fi`): pdfium gives a character for
             # each, pdfminer one character with them all and the glyph's own advance.
             last = chars[-1]
             last["text"] += char
-            advance = _advance(miner_font, last["text"])
+            advance = _advance(page_font, last["text"], make_font)
             if advance is None:
                 return None
             last["x1"] = last["x0"] + advance * size
             continue
-        previous = origin
+        previous = (obj, x0, y0)
         glyph = (font, char, size)
-        if glyph not in widths:
+        advance = widths.get(glyph)
+        if advance is None:
             # The advance from the font's widths, as pdfminer takes it (the loose box may be the glyph's ink).
-            if not _glyph_width(font, ord(char), size, ctypes.byref(width)):
+            if not _glyph_width(font, ord(char), size, at_width):
                 return None
-            widths[glyph] = width.value
-        base = y.value + descent * size
-        x0 = x.value
+            advance = widths[glyph] = width.value
+        base = y0 + page_font.descent * size
         chars.append(
-            {"text": char, "x0": x0, "x1": x0 + widths[glyph], "top": height - (base + size), "bottom": height - base}
+            {"text": char, "x0": x0, "x1": x0 + advance, "top": height - (base + size), "bottom": height - base}
         )
     return chars
 
 
-def _advance(font: PDFFont | None, text: str) -> float | None:
+def _advance(font: PageFont, text: str, make_font: Callable[..., PDFFont]) -> float | None:
     """pdfminer's advance, per font size, of the one glyph `font` maps to `text`; None unless exactly one does."""
-    unicode_map = getattr(font, "unicode_map", None)
+    if not font.spec:
+        return None
+    miner_font = make_font(font.objid, font.spec)
+    unicode_map = getattr(miner_font, "unicode_map", None)
     cids = [cid for cid, chars in unicode_map.cid2unichr.items() if chars == text] if unicode_map else []
-    return font.char_width(cids[0]) if font and len(cids) == 1 else None
+    return miner_font.char_width(cids[0]) if len(cids) == 1 else None
 
 
 def _object_font(raw: int, index: int, obj: int | None, fonts: Fonts, names: dict[int, str]) -> _Object | None:
@@ -232,10 +276,10 @@ def _object_font(raw: int, index: int, obj: int | None, fonts: Fonts, names: dic
         return None
     if font not in names:
         names[font] = _font_name(font)
-    known = fonts.get(names[font])
-    if known is None:
+    page_font = fonts.get(names[font])
+    if page_font is None:
         return None
-    return font, _font_size(raw, index), known[0], known[1]
+    return font, _font_size(raw, index), page_font
 
 
 def _clusters(values: list[float], tolerance: float) -> dict[float, int]:
