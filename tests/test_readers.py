@@ -277,14 +277,14 @@ def test_pdfium_reads_a_libreoffice_pdf_as_pdfplumber_does(
     )
     data = convert(to_docx(text, tmp_path / "plan.docx", official), "pdf", tmp_path).read_bytes()
     document = pypdfium2.PdfDocument(data)
-    without_rules = sum(not reader.has_paths(page) for page in document)
+    without_rules = sum(reader.text_objects(page) is not None for page in document)
     document.close()
     assert without_rules >= 1
     read = []
     pdfium_page_chars = reader.page_chars
     monkeypatch.setattr(reader, "page_chars", lambda *a: read.append(pdfium_page_chars(*a)) or read[-1])
     fast = _layer(data, "plan.pdf")
-    monkeypatch.setattr(reader, "has_paths", lambda page: True)
+    monkeypatch.setattr(reader, "text_objects", lambda page: None)
     plumbed = _layer(data, "plan.pdf")
     assert (fast.text, fast.tables, fast.page_starts) == (plumbed.text, plumbed.tables, plumbed.page_starts)
     assert len(read) == without_rules and None not in read  # every page without rules was pdfium's
@@ -513,6 +513,42 @@ def test_a_pdf_page_pdfium_cannot_read_as_pdfminer_does_is_read_by_pdfplumber(mo
     layer = _layer(buffer.getvalue(), "standard.pdf")
     assert given == [None]
     assert layer.text.startswith("Education plan 2021-2025.") and layer.text.count("percent of schools") == 3
+
+
+_DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+@pytest.mark.skipif(not _DEJAVU.exists(), reason="needs DejaVu Sans (fonts-dejavu-core)")
+@pytest.mark.parametrize("overprinted", [False, True])
+def test_a_pdf_page_pdfium_reads_gives_the_layer_pdfplumber_gives(
+    monkeypatch: pytest.MonkeyPatch, overprinted: bool
+) -> None:
+    # pdfium drops a text object drawn again over itself (bold faked by overprinting), pdfminer keeps both:
+    # such a page goes to pdfplumber, whose layer it always had.
+    from plandata.read.formats import pdf as reader
+
+    pdf = pypdfium2.PdfDocument.new()
+    page = pdf.new_page(595, 842)
+    program = (ctypes.c_uint8 * _DEJAVU.stat().st_size).from_buffer_copy(_DEJAVU.read_bytes())
+    font = pypdfium2.raw.FPDFText_LoadFont(pdf.raw, program, len(program), pypdfium2.raw.FPDF_FONT_TRUETYPE, 1)
+    for k, line in enumerate(["1. Education plan 2021-2025", "Goal: 95 percent of schools by 2025."]):
+        for shift in (0.0, 0.3) if overprinted and k == 0 else (0.0,):
+            text = pypdfium2.raw.FPDFPageObj_CreateTextObj(pdf.raw, font, 12.0)
+            utf16 = ctypes.create_string_buffer((line + "\0").encode("utf-16-le"))
+            pypdfium2.raw.FPDFText_SetText(text, ctypes.cast(utf16, ctypes.POINTER(ctypes.c_ushort)))
+            pypdfium2.raw.FPDFPageObj_Transform(text, 1, 0, 0, 1, 72 + shift, 700 - 20 * k)
+            pypdfium2.raw.FPDFPage_InsertObject(page.raw, text)
+    pypdfium2.raw.FPDFPage_GenerateContent(page.raw)
+    buffer = io.BytesIO()
+    pdf.save(buffer)
+    given = []
+    pdfium_page_chars = reader.page_chars
+    monkeypatch.setattr(reader, "page_chars", lambda *a: given.append(pdfium_page_chars(*a)) or given[-1])
+    layer = _layer(buffer.getvalue(), "made.pdf")
+    monkeypatch.setattr(reader, "text_objects", lambda page: None)
+    assert layer.text == _layer(buffer.getvalue(), "made.pdf").text
+    assert [chars is None for chars in given] == [overprinted]
+    assert "Goal: 95 percent of schools by 2025." in layer.text
 
 
 def test_sources_point_where_a_document_was_published_not_at_raw(tmp_path: Path) -> None:

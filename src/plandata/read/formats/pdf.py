@@ -29,7 +29,7 @@ import pypdfium2
 
 from plandata.errors import InputError
 from plandata.read.formats.layer import LayerBuilder, TextLayer, join_pieces
-from plandata.read.formats.pdfium_lines import has_paths, page_chars, page_fonts, text_lines
+from plandata.read.formats.pdfium_lines import page_chars, page_fonts, text_lines, text_objects
 
 # Top and bottom share of the page where running heads and page numbers sit.
 _MARGIN_SHARE = 0.09
@@ -127,8 +127,9 @@ def _read_page(
 
     `fonts` keeps the document's fonts from page to page (see `page_fonts`).
     """
-    if not has_paths(textpage.page):
-        chars = page_chars(textpage.page, textpage, page_fonts(page.page_obj, fonts), pdf.rsrcmgr.get_font)
+    objects = text_objects(textpage.page)
+    if objects is not None:
+        chars = page_chars(textpage.page, textpage, objects, page_fonts(page.page_obj, fonts), pdf.rsrcmgr.get_font)
         if chars is not None:
             return _line_items(text_lines(chars))
     return _page_items(page)

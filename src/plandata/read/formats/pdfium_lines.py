@@ -94,29 +94,36 @@ _get_object = _by_address(pdfium_c.FPDFPage_GetObject)
 _object_type = _by_address(pdfium_c.FPDFPageObj_GetType)
 _count_form_objects = _by_address(pdfium_c.FPDFFormObj_CountObjects)
 _get_form_object = _by_address(pdfium_c.FPDFFormObj_GetObject)
+_object_bounds = _by_address(pdfium_c.FPDFPageObj_GetBounds)
 
 
 def _address(handle: Any) -> int:
     return ctypes.cast(handle, ctypes.c_void_p).value or 0
 
 
-def has_paths(page: pypdfium2.PdfPage) -> bool:
-    """Whether the page draws any path (a rule, a box), in its forms too: only then can it hold a table."""
-    return _holds_path(_address(page.raw), _count_objects, _get_object, 0)
+def text_objects(page: pypdfium2.PdfPage) -> list[int] | None:
+    """The page's text objects, in its forms too; None where it draws a path (a rule, a box).
+
+    Only a page with paths can hold a table (ruled, or three-line): pdfplumber reads it.
+    """
+    found: list[int] = []
+    return found if _gather_text(_address(page.raw), _count_objects, _get_object, 0, found) else None
 
 
-def _holds_path(parent: int, count: Callable, get: Callable, depth: int) -> bool:
-    # The raw API, not `PdfPage.get_objects`, which makes a Python object of every text object on the way.
+def _gather_text(parent: int, count: Callable, get: Callable, depth: int, found: list[int]) -> bool:
+    """Add the text objects under `parent` to `found`; False on meeting a path (or forms nested past reason)."""
+    # The raw API, not `PdfPage.get_objects`, which makes a Python object of every page object.
     for i in range(count(parent)):
         obj = get(parent, i)
         kind = _object_type(obj)
-        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
-            return True
-        if kind == pdfium_c.FPDF_PAGEOBJ_FORM and (
-            depth >= 15 or _holds_path(obj, _count_form_objects, _get_form_object, depth + 1)
-        ):
-            return True  # nested past any sensible depth: say yes, so pdfplumber reads it
-    return False
+        if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
+            found.append(obj)
+        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+            if depth >= 15 or not _gather_text(obj, _count_form_objects, _get_form_object, depth + 1, found):
+                return False
+        elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+            return False
+    return True
 
 
 def page_fonts(page: PDFPage, known: dict[int, tuple[str, PageFont | None]]) -> Fonts:
@@ -190,11 +197,16 @@ _Object = tuple[int, float, PageFont]
 
 
 def page_chars(
-    page: pypdfium2.PdfPage, textpage: pypdfium2.PdfTextPage, fonts: Fonts, make_font: Callable[..., PDFFont]
+    page: pypdfium2.PdfPage,
+    textpage: pypdfium2.PdfTextPage,
+    objects_on_page: list[int],
+    fonts: Fonts,
+    make_font: Callable[..., PDFFont],
 ) -> list[dict] | None:
     """The page's characters in content order as {text, x0, x1, top, bottom}, or None (see the module docstring).
 
-    `make_font(objid, spec)` is pdfminer's `PDFResourceManager.get_font`, for the widths of ligatures.
+    `objects_on_page` are the page's text objects (`text_objects`); `make_font(objid, spec)` is pdfminer's
+    `PDFResourceManager.get_font`, for the widths of ligatures.
     """
     box = page.get_mediabox()
     if page.get_rotation() or box[:2] != (0, 0) or page.get_cropbox() != box:
@@ -213,6 +225,7 @@ def page_chars(
     names: dict[int, str] = {}
     widths: dict[tuple[int, str, float], float] = {}
     chars: list[dict] = []
+    baselines: list[float] = []
     previous: tuple[int | None, float, float] = (None, 0.0, 0.0)
     for i, char in enumerate(text):
         if char in _WHITESPACE and _is_generated(raw, i) == 1:
@@ -250,7 +263,30 @@ def page_chars(
         chars.append(
             {"text": char, "x0": x0, "x1": x0 + advance, "top": height - (base + size), "bottom": height - base}
         )
-    return chars
+        baselines.append(y0)
+    unread = [obj for obj in objects_on_page if obj not in objects]
+    return chars if not unread or _blank(unread, set(baselines)) else None
+
+
+def _blank(objects: list[int], baselines: set[float]) -> bool:
+    """Whether text objects pdfium gave no character of are blanks on lines the page's characters sit on.
+
+    pdfium folds a space following a space into it (so a text object of one space may give none); it also
+    drops a text object drawn again over itself (bold faked by overprinting), whose glyphs pdfminer keeps.
+    A blank has no ink (its bounds are a point); on a baseline of its own it would stand for a line in
+    pdfplumber's clusters.
+    """
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    for obj in objects:
+        if not _object_bounds(obj, *map(ctypes.byref, (left, bottom, right, top))):
+            return False
+        if (
+            right.value != left.value
+            or top.value != bottom.value
+            or not any(abs(bottom.value - y) < 0.01 for y in baselines)
+        ):
+            return False
+    return True
 
 
 def _advance(font: PageFont, text: str, make_font: Callable[..., PDFFont]) -> float | None:
