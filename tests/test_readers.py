@@ -280,9 +280,7 @@ def test_pdfium_reads_a_libreoffice_pdf_as_pdfplumber_does(
     without_rules = sum(reader.text_objects(page) is not None for page in document)
     document.close()
     assert without_rules >= 1
-    read = []
-    pdfium_page_chars = reader.page_chars
-    monkeypatch.setattr(reader, "page_chars", lambda *a: read.append(pdfium_page_chars(*a)) or read[-1])
+    read = _pdfium_pages(monkeypatch)
     fast = _layer(data, "plan.pdf")
     monkeypatch.setattr(reader, "text_objects", lambda page: None)
     plumbed = _layer(data, "plan.pdf")
@@ -491,31 +489,51 @@ def test_the_descent_of_a_pdf_font_is_the_one_pdfminer_gives(spec: dict) -> None
     assert _descent(spec) is None  # no ToUnicode map: pdfplumber reads the page (its `(cid:N)` glyphs)
 
 
-def test_a_pdf_page_pdfium_cannot_read_as_pdfminer_does_is_read_by_pdfplumber(monkeypatch: pytest.MonkeyPatch) -> None:
-    # pdfium's standard fonts carry no ToUnicode map, so the page goes to pdfplumber.
-    from plandata.read.formats import pdf as reader
+_DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
+
+def _made_pdf(lines: list[tuple[str, float]], font_file: Path | None = None) -> bytes:
+    """A one-page PDF made by pdfium, in DejaVu Sans (with a ToUnicode map) or standard Helvetica (without).
+
+    Each (text, x shift) is a text object a line below the one before, or, shifted, drawn again over it.
+    """
     pdf = pypdfium2.PdfDocument.new()
     page = pdf.new_page(595, 842)
-    font = pypdfium2.raw.FPDFText_LoadStandardFont(pdf.raw, b"Helvetica")
-    for k, line in enumerate(["Education plan 2021-2025.", "Goal: 95 percent of schools."] * 3):
+    if font_file:
+        program = (ctypes.c_uint8 * font_file.stat().st_size).from_buffer_copy(font_file.read_bytes())
+        font = pypdfium2.raw.FPDFText_LoadFont(pdf.raw, program, len(program), pypdfium2.raw.FPDF_FONT_TRUETYPE, 1)
+    else:
+        font = pypdfium2.raw.FPDFText_LoadStandardFont(pdf.raw, b"Helvetica")
+    y = 720.0
+    for line, shift in lines:
+        y -= 0 if shift else 20
         text = pypdfium2.raw.FPDFPageObj_CreateTextObj(pdf.raw, font, 12.0)
         utf16 = ctypes.create_string_buffer((line + "\0").encode("utf-16-le"))
         pypdfium2.raw.FPDFText_SetText(text, ctypes.cast(utf16, ctypes.POINTER(ctypes.c_ushort)))
-        pypdfium2.raw.FPDFPageObj_Transform(text, 1, 0, 0, 1, 72, 700 - 20 * k)
+        pypdfium2.raw.FPDFPageObj_Transform(text, 1, 0, 0, 1, 72 + shift, y)
         pypdfium2.raw.FPDFPage_InsertObject(page.raw, text)
     pypdfium2.raw.FPDFPage_GenerateContent(page.raw)
     buffer = io.BytesIO()
     pdf.save(buffer)
-    given = []
+    return buffer.getvalue()
+
+
+def _pdfium_pages(monkeypatch: pytest.MonkeyPatch) -> list[list[dict] | None]:
+    """What `page_chars` gives for each page read from now on (None: the page went to pdfplumber)."""
+    from plandata.read.formats import pdf as reader
+
+    given: list[list[dict] | None] = []
     pdfium_page_chars = reader.page_chars
     monkeypatch.setattr(reader, "page_chars", lambda *a: given.append(pdfium_page_chars(*a)) or given[-1])
-    layer = _layer(buffer.getvalue(), "standard.pdf")
+    return given
+
+
+def test_a_pdf_page_pdfium_cannot_read_as_pdfminer_does_is_read_by_pdfplumber(monkeypatch: pytest.MonkeyPatch) -> None:
+    # pdfium's standard fonts carry no ToUnicode map, so the page goes to pdfplumber.
+    given = _pdfium_pages(monkeypatch)
+    layer = _layer(_made_pdf([("Education plan 2021-2025.", 0), ("Goal: 95 percent of schools.", 0)] * 3), "std.pdf")
     assert given == [None]
     assert layer.text.startswith("Education plan 2021-2025.") and layer.text.count("percent of schools") == 3
-
-
-_DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
 
 @pytest.mark.skipif(not _DEJAVU.exists(), reason="needs DejaVu Sans (fonts-dejavu-core)")
@@ -527,26 +545,12 @@ def test_a_pdf_page_pdfium_reads_gives_the_layer_pdfplumber_gives(
     # such a page goes to pdfplumber, whose layer it always had.
     from plandata.read.formats import pdf as reader
 
-    pdf = pypdfium2.PdfDocument.new()
-    page = pdf.new_page(595, 842)
-    program = (ctypes.c_uint8 * _DEJAVU.stat().st_size).from_buffer_copy(_DEJAVU.read_bytes())
-    font = pypdfium2.raw.FPDFText_LoadFont(pdf.raw, program, len(program), pypdfium2.raw.FPDF_FONT_TRUETYPE, 1)
-    for k, line in enumerate(["1. Education plan 2021-2025", "Goal: 95 percent of schools by 2025."]):
-        for shift in (0.0, 0.3) if overprinted and k == 0 else (0.0,):
-            text = pypdfium2.raw.FPDFPageObj_CreateTextObj(pdf.raw, font, 12.0)
-            utf16 = ctypes.create_string_buffer((line + "\0").encode("utf-16-le"))
-            pypdfium2.raw.FPDFText_SetText(text, ctypes.cast(utf16, ctypes.POINTER(ctypes.c_ushort)))
-            pypdfium2.raw.FPDFPageObj_Transform(text, 1, 0, 0, 1, 72 + shift, 700 - 20 * k)
-            pypdfium2.raw.FPDFPage_InsertObject(page.raw, text)
-    pypdfium2.raw.FPDFPage_GenerateContent(page.raw)
-    buffer = io.BytesIO()
-    pdf.save(buffer)
-    given = []
-    pdfium_page_chars = reader.page_chars
-    monkeypatch.setattr(reader, "page_chars", lambda *a: given.append(pdfium_page_chars(*a)) or given[-1])
-    layer = _layer(buffer.getvalue(), "made.pdf")
+    heading = [("1. Education plan 2021-2025", 0.0)] + ([("1. Education plan 2021-2025", 0.3)] if overprinted else [])
+    data = _made_pdf([*heading, ("Goal: 95 percent of schools by 2025.", 0.0)], _DEJAVU)
+    given = _pdfium_pages(monkeypatch)
+    layer = _layer(data, "made.pdf")
     monkeypatch.setattr(reader, "text_objects", lambda page: None)
-    assert layer.text == _layer(buffer.getvalue(), "made.pdf").text
+    assert layer.text == _layer(data, "made.pdf").text
     assert [chars is None for chars in given] == [overprinted]
     assert "Goal: 95 percent of schools by 2025." in layer.text
 
