@@ -50,9 +50,10 @@ _X_TOLERANCE = 3.0
 _Y_TOLERANCE = 3.0
 # pdfplumber writes these ligatures out as letters, each letter keeping the ligature's char.
 _LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"}
-# What pdfium puts for a hyphen at a line's end (the original, `-` or a soft hyphen, is lost) and for a
-# character it cannot map.
+# What pdfium puts for a hyphen it takes to break a word at a line's end (U+0002 per character, U+FFFE in
+# the page's text; the original, `-` or a soft hyphen, is lost) and for a character it cannot map.
 _REWRITTEN = frozenset("\x00\x02\ufffe\uffff")
+# The characters pdfium may add itself between words and at line ends (`FPDFText_IsGenerated`).
 _WHITESPACE = frozenset(" \r\n")
 _SUBSET_PREFIX_RE = re.compile(r"^[A-Z]{6}\+")
 
