@@ -8,8 +8,9 @@ tests/formats_support.py, the same converter the format-parity tests use),
 then measures, each in its own process:
 
 - floor: pypdfium2 opening every PDF and extracting the text of every page;
-- build: `plandata build --exports none --jobs 1` of the PDFs (read with
-  pdfplumber's layout and table finder, then every later stage).
+- build: `plandata build --exports none --jobs 1` of the PDFs (lines from
+  pypdfium2's characters, pdfplumber's table finder on pages with rules,
+  then every later stage).
 
 It prints CPU-seconds, pages per CPU-second and their ratio; it is not a test
 and asserts nothing.  Needs LibreOffice (apt-get install libreoffice-writer-nogui).

@@ -7,6 +7,7 @@ what it cannot read with a message naming the file.  LibreOffice-made files
 
 from __future__ import annotations
 
+import ctypes
 import io
 import zipfile
 from pathlib import Path
@@ -16,6 +17,8 @@ import pypdfium2
 import pytest
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from build_support import REPO, build_into, read_table
 from formats_support import convert, soffice, to_docx, to_html
@@ -251,12 +254,39 @@ def test_a_pdf_from_libreoffice_has_pages_and_no_page_numbers_in_its_text(tmp_pa
     pdf = convert(to_docx(text, tmp_path / "long.docx"), "pdf", tmp_path)
     layer = _layer(pdf.read_bytes(), "long.pdf")
     assert layer.page_count and layer.page_count >= 2 and len(layer.page_starts) == layer.page_count
-    assert layer.reader.startswith("pdfplumber ")
+    assert layer.reader.startswith("pypdfium2 ") and "pdfplumber " in layer.reader
     lines = layer.text.splitlines()
     assert not [line for line in lines if line.strip().isdigit()]  # the footer's page numbers are gone
     assert "建设智慧校园，建设智慧校园" in layer.text  # wrapped lines join without a space
     (table, *_) = layer.tables
     assert [row[2] for row in table.rows[1:4]] == ["市教育局"] * 3
+
+
+@pytest.mark.clients
+@pytest.mark.parametrize("official", [False, True])
+def test_pdfium_reads_a_libreoffice_pdf_as_pdfplumber_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, official: bool
+) -> None:
+    # The same text layer whether pdfium gives the lines of the pages without rules or pdfplumber reads all;
+    # pinyin glosses, typed spaces, a `fi` ligature and Latin words test the boxes and the lines.
+    from plandata.read.formats import pdf as reader
+
+    text = "\n".join(
+        [TASKS, "（一）推进教育数字化转型，建设 wifi 全覆盖的智慧校园(xiao)(yuan)。索引号: 1134"]
+        + ["到2025年，5 年投入资金 100 亿元以上" + "，建设智慧校园" * 20 + "。"] * 8
+    )
+    data = convert(to_docx(text, tmp_path / "plan.docx", official), "pdf", tmp_path).read_bytes()
+    document = pypdfium2.PdfDocument(data)
+    without_rules = sum(reader.text_objects(page) is not None for page in document)
+    document.close()
+    assert without_rules >= 1
+    read = _pdfium_pages(monkeypatch)
+    fast = _layer(data, "plan.pdf")
+    monkeypatch.setattr(reader, "text_objects", lambda page: None)
+    plumbed = _layer(data, "plan.pdf")
+    assert (fast.text, fast.tables, fast.page_starts) == (plumbed.text, plumbed.tables, plumbed.page_starts)
+    assert len(read) == without_rules and None not in read  # every page without rules was pdfium's
+    assert "wifi" in fast.text
 
 
 @pytest.mark.clients
@@ -399,6 +429,130 @@ def test_a_pdf_whose_fonts_map_most_glyphs_to_nothing_is_refused() -> None:
     broken = [_Line("\ufffd" * 20 + "95%", 0, 1, 0, 1), _Table([["\ufffd\ufffd", "区教育局"]], 2)]
     with pytest.raises(InputError, match=r"broken.pdf: the PDF's fonts map 22 of 29 characters to no text"):
         _check_mapped([broken], "broken.pdf")
+
+
+# Characters on a page: (text, x0, top), each 10 pt high and wide. Tops a few points apart (a superscript,
+# a rise) test the line clusters; blanks, gaps and characters out of x order test the words.
+_PAGE_CHARS = st.lists(
+    st.tuples(st.sampled_from("教育a1 ﬁ，"), st.integers(0, 60).map(lambda x: x * 2.5), st.integers(0, 12)),
+    min_size=1,
+    max_size=40,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_PAGE_CHARS)
+def test_pdfium_characters_are_grouped_into_the_lines_pdfplumber_makes(spec: list[tuple[str, float, int]]) -> None:
+    from pdfplumber.utils.text import chars_to_textmap
+
+    from plandata.read.formats.pdfium_lines import text_lines
+
+    chars = [
+        {"text": t, "x0": x, "x1": x + 10, "top": top * 1.5, "bottom": top * 1.5 + 10, "upright": True, "n": n}
+        for n, (t, x, top) in enumerate(spec)
+    ]
+    ours = text_lines(chars)
+    theirs = chars_to_textmap([{**c, "doctop": c["top"]} for c in chars]).extract_text_lines()
+    key = ("x0", "x1", "top", "bottom")
+    assert [[line[k] for k in key] for line in ours] == [[line[k] for k in key] for line in theirs]
+    assert [[c["n"] for c in line["chars"]] for line in ours] == [[c["n"] for c in line["chars"]] for line in theirs]
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {"Subtype": "/TrueType", "BaseFont": "/ABCDEF+DejaVuSerif", "FontDescriptor": {"Descent": -236}},
+        {"Subtype": "/TrueType", "BaseFont": "/Arial", "FontDescriptor": {"Descent": 212}},  # PScript5's sign
+        {"Subtype": "/Type1", "BaseFont": "/Helvetica", "FontDescriptor": {"Descent": -100}},  # the metrics win
+        {"BaseFont": "/NotoSansCJKjp-Regular", "FontDescriptor": {"Descent": 0}},  # no Subtype: read as Type 1
+        {"Subtype": "/CIDFontType2", "BaseFont": "/SimSun", "FontDescriptor": {"Descent": -141}},
+        {"Subtype": "/CIDFontType0", "BaseFont": "/SimHei"},
+    ],
+)
+def test_the_descent_of_a_pdf_font_is_the_one_pdfminer_gives(spec: dict) -> None:
+    # pdfminer places a glyph's box by its font's descent; pdfium_lines reads it without making the font.
+    from pdfminer.pdfinterp import PDFResourceManager
+    from pdfminer.psparser import LIT
+
+    from plandata.read.formats.pdfium_lines import _descent
+
+    spec = {k: LIT(v[1:]) if isinstance(v, str) and v.startswith("/") else v for k, v in spec.items()}
+    if spec.get("Subtype", LIT("Type1")).name.startswith("CIDFont"):
+        spec["CIDSystemInfo"] = {"Registry": b"Adobe", "Ordering": b"Identity"}
+        spec["Encoding"] = LIT("Identity-H")
+    expected = PDFResourceManager().get_font(None, spec).get_descent()
+    assert _descent({**spec, "ToUnicode": "a map"}) == expected
+    type0 = {"Subtype": LIT("Type0"), "BaseFont": spec.get("BaseFont"), "DescendantFonts": [spec], "ToUnicode": 1}
+    if spec.get("Subtype", LIT("Type1")).name.startswith("CIDFont"):
+        assert _descent({**type0, "Encoding": LIT("Identity-H")}) == expected
+        assert _descent({**type0, "Encoding": LIT("Identity-V")}) is None  # vertical writing: pdfplumber reads it
+    assert _descent(spec) is None  # no ToUnicode map: pdfplumber reads the page (its `(cid:N)` glyphs)
+
+
+_DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+def _made_pdf(lines: list[tuple[str, float]], font_file: Path | None = None) -> bytes:
+    """A one-page PDF made by pdfium, in DejaVu Sans (with a ToUnicode map) or standard Helvetica (without).
+
+    Each (text, x shift) is a text object a line below the one before, or, shifted, drawn again over it.
+    """
+    pdf = pypdfium2.PdfDocument.new()
+    page = pdf.new_page(595, 842)
+    if font_file:
+        program = (ctypes.c_uint8 * font_file.stat().st_size).from_buffer_copy(font_file.read_bytes())
+        font = pypdfium2.raw.FPDFText_LoadFont(pdf.raw, program, len(program), pypdfium2.raw.FPDF_FONT_TRUETYPE, 1)
+    else:
+        font = pypdfium2.raw.FPDFText_LoadStandardFont(pdf.raw, b"Helvetica")
+    y = 720.0
+    for line, shift in lines:
+        y -= 0 if shift else 20
+        text = pypdfium2.raw.FPDFPageObj_CreateTextObj(pdf.raw, font, 12.0)
+        utf16 = ctypes.create_string_buffer((line + "\0").encode("utf-16-le"))
+        pypdfium2.raw.FPDFText_SetText(text, ctypes.cast(utf16, ctypes.POINTER(ctypes.c_ushort)))
+        pypdfium2.raw.FPDFPageObj_Transform(text, 1, 0, 0, 1, 72 + shift, y)
+        pypdfium2.raw.FPDFPage_InsertObject(page.raw, text)
+    pypdfium2.raw.FPDFPage_GenerateContent(page.raw)
+    buffer = io.BytesIO()
+    pdf.save(buffer)
+    return buffer.getvalue()
+
+
+def _pdfium_pages(monkeypatch: pytest.MonkeyPatch) -> list[list[dict] | None]:
+    """What `page_chars` gives for each page read from now on (None: the page went to pdfplumber)."""
+    from plandata.read.formats import pdf as reader
+
+    given: list[list[dict] | None] = []
+    pdfium_page_chars = reader.page_chars
+    monkeypatch.setattr(reader, "page_chars", lambda *a: given.append(pdfium_page_chars(*a)) or given[-1])
+    return given
+
+
+def test_a_pdf_page_pdfium_cannot_read_as_pdfminer_does_is_read_by_pdfplumber(monkeypatch: pytest.MonkeyPatch) -> None:
+    # pdfium's standard fonts carry no ToUnicode map, so the page goes to pdfplumber.
+    given = _pdfium_pages(monkeypatch)
+    layer = _layer(_made_pdf([("Education plan 2021-2025.", 0), ("Goal: 95 percent of schools.", 0)] * 3), "std.pdf")
+    assert given == [None]
+    assert layer.text.startswith("Education plan 2021-2025.") and layer.text.count("percent of schools") == 3
+
+
+@pytest.mark.skipif(not _DEJAVU.exists(), reason="needs DejaVu Sans (fonts-dejavu-core)")
+@pytest.mark.parametrize("overprinted", [False, True])
+def test_a_pdf_page_pdfium_reads_gives_the_layer_pdfplumber_gives(
+    monkeypatch: pytest.MonkeyPatch, overprinted: bool
+) -> None:
+    # pdfium drops a text object drawn again over itself (bold faked by overprinting), pdfminer keeps both:
+    # such a page goes to pdfplumber, whose layer it always had.
+    from plandata.read.formats import pdf as reader
+
+    heading = [("1. Education plan 2021-2025", 0.0)] + ([("1. Education plan 2021-2025", 0.3)] if overprinted else [])
+    data = _made_pdf([*heading, ("Goal: 95 percent of schools by 2025.", 0.0)], _DEJAVU)
+    given = _pdfium_pages(monkeypatch)
+    layer = _layer(data, "made.pdf")
+    monkeypatch.setattr(reader, "text_objects", lambda page: None)
+    assert layer.text == _layer(data, "made.pdf").text
+    assert [chars is None for chars in given] == [overprinted]
+    assert "Goal: 95 percent of schools by 2025." in layer.text
 
 
 def test_sources_point_where_a_document_was_published_not_at_raw(tmp_path: Path) -> None:

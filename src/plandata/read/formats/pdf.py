@@ -1,9 +1,11 @@
 """PDF attachments: the text layer page by page, without running heads, with ruled tables.
 
 pypdfium2 opens the file first — it tells an encrypted or damaged file and a
-scan with no text layer quickly — then pdfplumber reads each page: ruled
-tables (`find_tables`) as table blocks, the text outside them as lines with
-their positions.  From the positions:
+scan with no text layer quickly — and reads the lines, with their positions,
+of every page without path objects (no rules, so no tables: pdfium_lines.py
+gives them as pdfplumber would, and says when it cannot).  pdfplumber reads
+the other pages: ruled tables (`find_tables`) and three-line tables as table
+blocks, the text outside them as lines.  From the positions:
 
 - running headers and footers go: lines in the top or bottom margin that
   are a page number (`- 3 -`, `第3页`) or repeat on most pages;
@@ -27,6 +29,7 @@ import pypdfium2
 
 from plandata.errors import InputError
 from plandata.read.formats.layer import LayerBuilder, TextLayer, join_pieces
+from plandata.read.formats.pdfium_lines import page_chars, page_fonts, text_lines, text_objects
 
 # Top and bottom share of the page where running heads and page numbers sit.
 _MARGIN_SHARE = 0.09
@@ -74,7 +77,7 @@ _MAX_UNMAPPED_SHARE = 0.3
 
 
 def reader_name() -> str:
-    return f"pdfplumber {version('pdfplumber')} (pypdfium2 {version('pypdfium2')})"
+    return f"pypdfium2 {version('pypdfium2')}, pdfplumber {version('pdfplumber')} (pages with rules)"
 
 
 @dataclass
@@ -92,8 +95,11 @@ class _Table:
     top: float
 
 
-def _open_checked(data: bytes, name: str) -> int:
-    """Page count, after refusing encrypted, damaged and image-only files."""
+def _open_checked(data: bytes, name: str) -> tuple[pypdfium2.PdfDocument, list[pypdfium2.PdfTextPage]]:
+    """The open document and its pages' text, after refusing encrypted, damaged and image-only files.
+
+    The caller closes the document.
+    """
     try:
         pdf = pypdfium2.PdfDocument(data)
     except pypdfium2.PdfiumError as error:
@@ -105,15 +111,38 @@ def _open_checked(data: bytes, name: str) -> int:
         pages = len(pdf)
         if pages == 0:
             raise InputError(f"{name}: the PDF has no pages")
-        chars = 0
-        for i in range(pages):
-            textpage = pdf[i].get_textpage()
-            chars += textpage.count_chars()
-        if chars < _MIN_CHARS_PER_PAGE * pages:
+        textpages = [pdf[i].get_textpage() for i in range(pages)]
+        if sum(t.count_chars() for t in textpages) < _MIN_CHARS_PER_PAGE * pages:
             raise InputError(f"{name}: no text layer — a scan; OCR is not supported (run OCR first, e.g. ocrmypdf)")
-        return pages
-    finally:
+        return pdf, textpages
+    except BaseException:
         pdf.close()
+        raise
+
+
+def _read_page(
+    textpage: pypdfium2.PdfTextPage, page: pdfplumber.page.Page, pdf: pdfplumber.PDF, fonts: dict
+) -> list[_Line | _Table]:
+    """The page's lines and tables: from pdfium where it can give them as pdfplumber would, else from pdfplumber.
+
+    `fonts` keeps the document's fonts from page to page (see `page_fonts`).
+    """
+    objects = text_objects(textpage.page)
+    if objects is not None:
+        chars = page_chars(textpage.page, textpage, objects, page_fonts(page.page_obj, fonts), pdf.rsrcmgr.get_font)
+        if chars is not None:
+            return _line_items(text_lines(chars))
+    return _page_items(page)
+
+
+def _line_items(lines: list[dict]) -> list[_Line | _Table]:
+    """Text lines (pdfplumber's or pdfium_lines') as `_Line`s; lines with no text dropped."""
+    items: list[_Line | _Table] = []
+    for line in lines:
+        text = _line_text(line["chars"], line["bottom"] - line["top"])
+        if text:
+            items.append(_Line(text, line["x0"], line["x1"], line["top"], line["bottom"]))
+    return items
 
 
 def _page_items(page: pdfplumber.page.Page) -> list[_Line | _Table]:
@@ -127,11 +156,7 @@ def _page_items(page: pdfplumber.page.Page) -> list[_Line | _Table]:
         return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
 
     rest = page.filter(outside) if boxes else page
-    items: list[_Line | _Table] = []
-    for line in rest.extract_text_lines(return_chars=True):
-        text = _line_text(line["chars"], line["bottom"] - line["top"])
-        if text:
-            items.append(_Line(text, line["x0"], line["x1"], line["top"], line["bottom"]))
+    items = _line_items(rest.extract_text_lines(return_chars=True))
     for table in tables:
         items.append(_Table(_resolve_spans(table.extract()), table.bbox[1]))
     items += [_Table(rows, box[1]) for box, rows in open_tables]
@@ -382,15 +407,19 @@ def _check_mapped(pages: list[list[_Line | _Table]], name: str) -> None:
 
 def read_pdf(data: bytes, name: str) -> TextLayer:
     """The text layer of a PDF (see the module docstring)."""
-    page_count = _open_checked(data, name)
+    document, textpages = _open_checked(data, name)
+    page_count = len(textpages)
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            pages = [_page_items(page) for page in pdf.pages]
+            fonts: dict = {}
+            pages = [_read_page(t, page, pdf, fonts) for t, page in zip(textpages, pdf.pages, strict=False)]
             heights = [float(page.height) for page in pdf.pages]
     except InputError:
         raise
     except Exception as error:  # pdfminer raises many kinds on a damaged stream
         raise InputError(f"{name}: a damaged PDF: {type(error).__name__}: {error}") from None
+    finally:
+        document.close()
     _drop_running_lines(pages, heights)
     lines = [item for items in pages for item in items if isinstance(item, _Line)]
     _check_mapped(pages, name)
