@@ -215,29 +215,33 @@ def cached_document_rows(cache_dir: Path, source: Source) -> DocumentRows:
     return replace(rows, warnings=rows.warnings + tuple(notes), cache=status)
 
 
-def cache_hit(cache_dir: Path, source: Source) -> DocumentRows | None:
+def cache_hit(cache_dir: Path, source: Source, key: str | None = None) -> DocumentRows | None:
     """The rows the cache at `cache_dir` holds for `source`, or None: a miss, or anything amiss.
 
     The shortcut of `cached_document_rows`, tried by the parent before a worker
     is asked: anything but a whole entry is left to it, which reports it.
+    `key`: the entry's key where the build has already read the file for it.
     """
     try:
-        data = read_source_bytes(source.path)
-        entry = DocumentCache(cache_dir).load(entry_key(data, source.source_file, source.manifest_row))
+        if key is None:
+            key = entry_key(read_source_bytes(source.path), source.source_file, source.manifest_row)
+        entry = DocumentCache(cache_dir).load(key)
     except (InputError, CorruptEntry, OSError):
         return None
     return None if entry is None else replace(entry, cache="hit")
 
 
-def _hit_or_prepare(cache_dir: Path, source: Source) -> DocumentRows | None:
+def _hit_or_prepare(cache_dir: Path, keys: dict[str, str], source: Source) -> DocumentRows | None:
     """`cache_hit`; at the first miss, `_prepare_workers` (the pool starts at the first miss)."""
-    rows = cache_hit(cache_dir, source)
+    rows = cache_hit(cache_dir, source, keys.get(source.source_file))
     if rows is None:
         _prepare_workers()
     return rows
 
 
-def _results(sources: list[Source], options: BuildOptions) -> Iterator[tuple[dict, tuple[DocumentRows, ...]]]:
+def _results(
+    sources: list[Source], options: BuildOptions, keys: dict[str, str] | None = None
+) -> Iterator[tuple[dict, tuple[DocumentRows, ...]]]:
     """(tables, documents) of consecutive documents, in order: one document at a time, or a chunk from a worker.
 
     An uncached build in several processes sends chunks of `CHUNK_DOCUMENTS`
@@ -261,26 +265,31 @@ def _results(sources: list[Source], options: BuildOptions) -> Iterator[tuple[dic
         lookup = None
     else:
         work = partial(cached_document_rows, options.cache)
-        lookup = partial(_hit_or_prepare, options.cache)
+        lookup = partial(_hit_or_prepare, options.cache, keys or {})
     for rows in iter_results(sources, work, jobs, options.engine, options.scheduler, options.progress, lookup):
         yield rows.tables, (rows,)
 
 
 def stream_documents(
-    sources: list[Source], writer: PackageWriter, options: BuildOptions, cache_counts: dict[str, int] | None = None
+    sources: list[Source],
+    writer: PackageWriter,
+    options: BuildOptions,
+    cache_counts: dict[str, int] | None = None,
+    keys: dict[str, str] | None = None,
 ) -> tuple[list[Row], list[str]]:
     """Process every document and append its rows as results arrive, in document-id order.
 
     Only one window of documents is in memory at a time; the agencies
     mentioned are folded as they come (`AgencyMentions`) and merged at the
     end.  Returns the agency rows and the warnings; `cache_counts` counts the
-    documents by cache outcome (hit, miss, off).
+    documents by cache outcome (hit, miss, off); `keys` are the cache keys
+    already computed, by source file.
     """
     cache_counts = {} if cache_counts is None else cache_counts
     mentioned = AgencyMentions()
     warnings: list[str] = []
     batches = RowBatches()
-    for tables, documents in _results(sources, options):
+    for tables, documents in _results(sources, options, keys):
         for name, data in batches.add_tables(tables, len(documents)):
             writer.append(name, data)
         for rows in documents:
@@ -331,11 +340,11 @@ def build(raw_dir: Path, out_dir: Path, options: BuildOptions | None = None) -> 
     cache_counts: dict[str, int] = {}
     steps: dict[str, float] = {}
     step = options.steps or (lambda label: None)
-    key = None
+    key, keys = None, {}
     if options.cache is not None:
         started = time.monotonic()
         step("checking whether the package is up to date")
-        key = _build_key(sources, options)
+        key, keys = _build_key(sources, options)
         record = up_to_date(options.cache, out_dir, key) if key is not None else None
         step(None)
         if record is not None:
@@ -350,7 +359,7 @@ def build(raw_dir: Path, out_dir: Path, options: BuildOptions | None = None) -> 
         started = time.monotonic()
         writer = PackageWriter(staging)
         try:
-            agency_rows, doc_warnings = stream_documents(sources, writer, options, cache_counts)
+            agency_rows, doc_warnings = stream_documents(sources, writer, options, cache_counts, keys)
             step("writing the package: agencies, Parquet footers, descriptor, README")
             writer.finish(package_metadata())
         finally:
@@ -387,13 +396,19 @@ def build(raw_dir: Path, out_dir: Path, options: BuildOptions | None = None) -> 
     return BuildSummary(out_dir, writer.counts, warnings, unknown, report, steps, counts, options.cache)
 
 
-def _build_key(sources: list[Source], options: BuildOptions) -> str | None:
-    """The up-to-date check's key of this build (package/uptodate.py); None when a file cannot be read."""
-    keys = []
+def _build_key(sources: list[Source], options: BuildOptions) -> tuple[str | None, dict[str, str]]:
+    """The up-to-date check's key of this build (package/uptodate.py), and each document's cache key.
+
+    The key is None when a file cannot be read (the build reports it; such a
+    build is never taken as up to date).
+    """
+    keys: dict[str, str] = {}
+    readable = True
     for source in sources:
         try:
             data = read_source_bytes(source.path)
-        except InputError:  # the build reports it; such a build is never taken as up to date
-            return None
-        keys.append(entry_key(data, source.source_file, source.manifest_row))
-    return build_key(keys, options.exports)
+        except InputError:
+            readable = False
+            continue
+        keys[source.source_file] = entry_key(data, source.source_file, source.manifest_row)
+    return (build_key([keys[s.source_file] for s in sources], options.exports) if readable else None), keys
