@@ -165,3 +165,6 @@ def test_a_hard_wrapped_text_is_joined_back_into_its_paragraphs() -> None:
     assert _raw_of(doc.text, doc) == doc.text
     unwrapped = "一、主要任务\n加强师德师风建设\n全面提高教师思想政治素质和专业能力。\n"
     assert normalise(_doc(unwrapped)).text == unwrapped.strip()  # lines of many widths: no wrap
+    # A flattened table's serial number after a line of about the wrap width is a cell, not the line's end.
+    cells = "\n".join(["一、2025年经济社会发展的主要预期目标推进教育优", "3", "固定资产投资增长"])
+    assert normalise(_doc(raw + "\n" + cells)).text.endswith(cells)

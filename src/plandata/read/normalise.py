@@ -440,7 +440,13 @@ def _undone_layout(mt: MappedText) -> MappedText:
     if width is not None:
         for k in range(len(lines) - 1):
             line, after = lines[k], lines[k + 1]
-            if abs(len(line) - width) <= 1 and _OPEN_END_RE.search(line) and after and not _LABEL_START_RE.match(after):
+            if (
+                abs(len(line) - width) <= 1
+                and _OPEN_END_RE.search(line)
+                and after
+                and not _LABEL_START_RE.match(after)
+                and not _PAGE_MARK_RE.match(after)  # a number alone (a table's 序号 cell) continues no sentence
+            ):
                 drop.append((starts[k + 1] - 1, starts[k + 1]))  # the wrap's line end
     return _without_spans(mt, drop, len(mt.text)) if drop else mt
 
