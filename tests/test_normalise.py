@@ -115,7 +115,9 @@ def test_html_entities_decoded_with_offsets_to_the_reference() -> None:
     doc = normalise(_doc(raw))
     assert doc.text == '实施"强师"工程,\u00a0覆盖率>90%,新建学校。&foo;留下'
     quote = doc.text.index('"')
-    assert doc.mapped.raw_span(quote, quote + 1) == (2, 3)  # the decoded character maps to its `&`
+    assert doc.mapped.raw_span(quote, quote + 1) == (2, 8)  # the decoded character covers its reference
+    start, end = doc.mapped.raw_span(0, doc.text.index("工程"))
+    assert raw[start:end] == "实施&quot;强师&quot;"  # a span that ends in one ends after it, not at its `&`
     start, end = doc.mapped.raw_span(doc.text.index("新建"), doc.text.index("校") + 1)
     assert raw[start:end] == "新建&#x5B66;校"
 

@@ -10,7 +10,7 @@ into table rows.  Offsets named `start`/`end` index the *normalised* text;
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 # Codelists: the values a coded column may take.  They live here, beside the
@@ -105,13 +105,17 @@ class MappedText:
 
     text: str
     raw_offsets: Sequence[int]  # an array('q'): 8 bytes per character
+    # Where the raw run ends of a character decoded from several raw ones (`&gt;` → `>`), by its raw
+    # offset: a span ending in it ends after the whole reference, not after its `&`.
+    raw_tails: Mapping[int, int] = field(default_factory=dict)
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """Raw `(start, end)` covering normalised `text[start:end]`."""
         if end <= start:
             at = self.raw_offsets[start]
             return at, at
-        return self.raw_offsets[start], self.raw_offsets[end - 1] + 1
+        last = self.raw_offsets[end - 1]
+        return self.raw_offsets[start], self.raw_tails.get(last, last + 1)
 
 
 @dataclass(frozen=True)

@@ -263,12 +263,15 @@ def _code_points(text: str) -> np.ndarray:
 def _decode_entities(mt: MappedText) -> MappedText:
     """HTML character references decoded; each decoded character maps to the start of its reference.
 
+    The reference's end is kept in `raw_tails`, so that a span ending in it covers all of it.
+
     A reference `html.unescape` does not know (`&foo;`) stays as written.
     """
     if "&" not in mt.text:
         return mt
     pieces: list[str] = []
     spans: list[tuple[int, int, int]] = []
+    tails: dict[int, int] = {}
     pos = 0
     for m in _ENTITY_RE.finditer(mt.text):
         decoded = html.unescape(m.group())
@@ -276,11 +279,12 @@ def _decode_entities(mt: MappedText) -> MappedText:
             continue
         pieces += (mt.text[pos : m.start()], decoded)
         spans.append((m.start(), m.end(), len(decoded)))
+        tails[mt.raw_offsets[m.start()]] = mt.raw_offsets[m.end() - 1] + 1
         pos = m.end()
     if not spans:
         return mt
     pieces.append(mt.text[pos:])
-    return MappedText("".join(pieces), _remapped(mt.raw_offsets, np.array(spans, dtype=np.int64)))
+    return MappedText("".join(pieces), _remapped(mt.raw_offsets, np.array(spans, dtype=np.int64)), tails)
 
 
 def _without_invisible(mt: MappedText) -> MappedText:
@@ -471,6 +475,7 @@ def normalise(raw: RawDocument, rules: tuple[NoiseRule, ...] | None = None) -> N
     mt = substitute(mt, re.compile(r"\ufeff"), "")
     mt = substitute(mt, re.compile(r"\r\n?"), "\n")
     mt = _decode_entities(mt)
+    tails = mt.raw_tails  # kept by raw offset, which the steps below never change for a character kept
     mt = _without_invisible(mt)
     mt = _strip_glosses(mt)
     mt = MappedText(fold_width(mt.text), mt.raw_offsets)
@@ -480,4 +485,6 @@ def normalise(raw: RawDocument, rules: tuple[NoiseRule, ...] | None = None) -> N
     mt = substitute(mt, _BLANK_LINES_RE, "\n")
     mt = _without_outer_newlines(mt)
     mt = _undone_layout(mt)
+    if tails:
+        mt = MappedText(mt.text, mt.raw_offsets, tails)
     return NormalisedDocument(raw=raw, mapped=mt, script=script, removed=tuple(dict.fromkeys(fired)))
