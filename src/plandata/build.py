@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
 from pathlib import Path
@@ -24,7 +24,7 @@ from types import ModuleType
 from plandata.check.report import Report
 from plandata.check.validate import validate_package
 from plandata.errors import SKIPPED, InputError, OutputError, ValidationFailed, internal_errors_named
-from plandata.export import EXPORTS, export_package
+from plandata.export import EXPORTS, export_package, export_steps
 from plandata.model import DocumentResult, RawDocument
 from plandata.package.assemble import AgencyMentions, Row, assemble
 from plandata.package.cache import CorruptEntry, DocumentCache, entry_key
@@ -303,27 +303,6 @@ def stream_documents(
     agency_rows = mentioned.rows()
     writer.append("agencies", arrow_table(AGENCIES, agency_rows))
     return agency_rows, warnings
-
-
-def export_steps(kinds: tuple[str, ...], step: StepReport) -> Callable[[str], None]:
-    """Announce the exports `kinds` to `step`; the callback returned relabels it as each one is written.
-
-    The label reads `exporting xlsx, sqlite (1 of 3 written)`: the exports
-    still being written, and how many are done.
-    """
-    pending = list(kinds)
-
-    def label() -> str:
-        written = len(kinds) - len(pending)
-        return f"exporting {', '.join(pending)}" + (f" ({written} of {len(kinds)} written)" if written else "")
-
-    def done(kind: str) -> None:
-        pending.remove(kind)
-        if pending:
-            step(label())
-
-    step(label())
-    return done
 
 
 def build(raw_dir: Path, out_dir: Path, options: BuildOptions | None = None) -> BuildSummary:

@@ -83,8 +83,7 @@ def _cache(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from plandata.build import export_steps
-    from plandata.export import export_package, parse_exports
+    from plandata.export import export_package, export_steps, parse_exports
     from plandata.progress import steps_for
 
     started = time.monotonic()

@@ -70,6 +70,27 @@ def write_export(kind: str, package_dir: Path) -> list[str]:
     return written
 
 
+def export_steps(kinds: tuple[str, ...], step: Callable[[str | None], None]) -> Callable[[str], None]:
+    """Announce the exports `kinds` to `step`; the callback returned relabels it as each one is written.
+
+    The label reads `exporting xlsx, sqlite (1 of 3 written)`: the exports
+    still being written, and how many are done.
+    """
+    pending = list(kinds)
+
+    def label() -> str:
+        written = len(kinds) - len(pending)
+        return f"exporting {', '.join(pending)}" + (f" ({written} of {len(kinds)} written)" if written else "")
+
+    def done(kind: str) -> None:
+        pending.remove(kind)
+        if pending:
+            step(label())
+
+    step(label())
+    return done
+
+
 def check_package_dir(package_dir: Path) -> None:
     """Refuse a folder that is not a plandata package, naming what is missing."""
     descriptor = package_dir / "datapackage.json"
