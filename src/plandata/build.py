@@ -21,6 +21,8 @@ from functools import lru_cache, partial
 from pathlib import Path
 from types import ModuleType
 
+import pyarrow as pa
+
 from plandata.check.report import Report
 from plandata.check.validate import validate_package
 from plandata.errors import SKIPPED, InputError, OutputError, ValidationFailed, internal_errors_named
@@ -31,8 +33,17 @@ from plandata.package.cache import CorruptEntry, DocumentCache, entry_key
 from plandata.package.digest import package_digest
 from plandata.package.document_rows import DocumentChunk, DocumentRows, RowBatches, chunk_rows
 from plandata.package.publish import check_output_dir, make_staging, swap_into_place
+from plandata.package.snapshot import Snapshot, SnapshotWriter, remove_other_snapshots
 from plandata.package.tables import AGENCIES, TABLES_BY_NAME, row_columns
-from plandata.package.uptodate import PackageRecord, build_key, save_record, up_to_date
+from plandata.package.uptodate import (
+    RECORDS,
+    PackageRecord,
+    build_key,
+    read_record,
+    record_stem,
+    save_record,
+    up_to_date,
+)
 from plandata.package.write import PackageWriter, arrow_table
 from plandata.read.ingest import (
     Source,
@@ -147,6 +158,9 @@ class BuildOptions:
 
 
 PER_DOCUMENT_TABLES = ("documents", "measures", "indicators", "measure_agencies")
+# At most this many documents left to look up or process after the snapshot (package/snapshot.py) are
+# processed in this process: a pool would cost more to start.
+FEW_DOCUMENTS = 4
 # Documents a worker of an uncached build processes at once: their rows are converted to Arrow in one go and
 # sent as a few IPC streams (a conversion costs about as much for one document's rows as for eight).
 CHUNK_DOCUMENTS = 8
@@ -231,16 +245,27 @@ def cache_hit(cache_dir: Path, source: Source, key: str | None = None) -> Docume
     return None if entry is None else replace(entry, cache="hit")
 
 
-def _hit_or_prepare(cache_dir: Path, keys: dict[str, str], source: Source) -> DocumentRows | None:
-    """`cache_hit`; at the first miss, `_prepare_workers` (the pool starts at the first miss)."""
-    rows = cache_hit(cache_dir, source, keys.get(source.source_file))
+def _hit_or_prepare(
+    cache_dir: Path, keys: dict[str, str], snapshot: Snapshot | None, source: Source
+) -> DocumentRows | None:
+    """The document's rows from the last build's `snapshot`, else `cache_hit`; at the first miss, `_prepare_workers`.
+
+    (The pool starts at the first miss.)
+    """
+    key = keys.get(source.source_file)
+    rows = snapshot.rows(key) if snapshot is not None and key is not None else None
+    if rows is None:
+        rows = cache_hit(cache_dir, source, key)
     if rows is None:
         _prepare_workers()
     return rows
 
 
 def _results(
-    sources: list[Source], options: BuildOptions, keys: dict[str, str] | None = None
+    sources: list[Source],
+    options: BuildOptions,
+    keys: dict[str, str] | None = None,
+    snapshot: Snapshot | None = None,
 ) -> Iterator[tuple[dict, tuple[DocumentRows, ...]]]:
     """(tables, documents) of consecutive documents, in order: one document at a time, or a chunk from a worker.
 
@@ -265,7 +290,12 @@ def _results(
         lookup = None
     else:
         work = partial(cached_document_rows, options.cache)
-        lookup = partial(_hit_or_prepare, options.cache, keys or {})
+        lookup = partial(_hit_or_prepare, options.cache, keys or {}, snapshot)
+        if snapshot is not None and options.engine == "local":
+            # A nightly rebuild changes a few documents: starting workers (forking this process, with the
+            # last build's rows mapped) costs more than processing them here.
+            left = sum(1 for s in sources if not snapshot.holds((keys or {}).get(s.source_file)))
+            jobs = 1 if left <= FEW_DOCUMENTS else jobs
     for rows in iter_results(sources, work, jobs, options.engine, options.scheduler, options.progress, lookup):
         yield rows.tables, (rows,)
 
@@ -276,6 +306,8 @@ def stream_documents(
     options: BuildOptions,
     cache_counts: dict[str, int] | None = None,
     keys: dict[str, str] | None = None,
+    previous: Snapshot | None = None,
+    kept: SnapshotWriter | None = None,
 ) -> tuple[list[Row], list[str]]:
     """Process every document and append its rows as results arrive, in document-id order.
 
@@ -283,13 +315,19 @@ def stream_documents(
     mentioned are folded as they come (`AgencyMentions`) and merged at the
     end.  Returns the agency rows and the warnings; `cache_counts` counts the
     documents by cache outcome (hit, miss, off); `keys` are the cache keys
-    already computed, by source file.
+    already computed, by source file.  `previous`: the last build's snapshot
+    to take unchanged documents from; `kept`: the writer of this build's,
+    told where each document's rows are (the writer's mirror gives it the
+    rows).  Both through the cache only, whose results come one document at
+    a time.
     """
     cache_counts = {} if cache_counts is None else cache_counts
     mentioned = AgencyMentions()
     warnings: list[str] = []
     batches = RowBatches()
-    for tables, documents in _results(sources, options, keys):
+    cache_notes = str(options.cache)
+    done = 0
+    for tables, documents in _results(sources, options, keys, previous):
         for name, data in batches.add_tables(tables, len(documents)):
             writer.append(name, data)
         for rows in documents:
@@ -298,6 +336,10 @@ def stream_documents(
                 writer.text_layer(text_layer_path(rows.document_id), rows.text_layer)
             mentioned.add(rows.agencies)
             warnings.extend(rows.warnings)
+            if kept is not None:
+                key = (keys or {}).get(sources[done].source_file, "")
+                kept.document(key, rows, tuple(w for w in rows.warnings if not w.startswith(cache_notes)))
+            done += 1
     for name, data in batches.flush():
         writer.append(name, data)
     agency_rows = mentioned.rows()
@@ -320,25 +362,33 @@ def build(raw_dir: Path, out_dir: Path, options: BuildOptions | None = None) -> 
     steps: dict[str, float] = {}
     step = options.steps or (lambda label: None)
     key, keys = None, {}
+    record: PackageRecord | None = None
     if options.cache is not None:
         started = time.monotonic()
         step("checking whether the package is up to date")
         key, keys = _build_key(sources, options)
-        record = up_to_date(options.cache, out_dir, key) if key is not None else None
+        record = read_record(options.cache, out_dir)
+        fresh = key is not None and up_to_date(record, out_dir, key)
         step(None)
-        if record is not None:
+        if fresh and record is not None:
             steps["up-to-date check"] = time.monotonic() - started
             return BuildSummary(
                 out_dir, record.counts, warnings + record.warnings, record.unknown_agencies, None, steps, {},
                 options.cache, up_to_date=True,
             )  # fmt: skip
     staging: Path | None = None
+    kept: SnapshotWriter | None = None
     try:
         staging = make_staging(out_dir)  # inside the try: an interrupt from here on removes it
         started = time.monotonic()
-        writer = PackageWriter(staging)
+        previous = None
+        if options.cache is not None:
+            previous = _previous_snapshot(options.cache, record)
+            kept, note = _snapshot_writer(options.cache, out_dir)
+            warnings += note
+        writer = PackageWriter(staging, kept.append if kept is not None else None)
         try:
-            agency_rows, doc_warnings = stream_documents(sources, writer, options, cache_counts, keys)
+            agency_rows, doc_warnings = stream_documents(sources, writer, options, cache_counts, keys, previous, kept)
             step("writing the package: agencies, Parquet footers, descriptor, README")
             writer.finish(package_metadata())
         finally:
@@ -358,21 +408,66 @@ def build(raw_dir: Path, out_dir: Path, options: BuildOptions | None = None) -> 
             raise ValidationFailed("the built package is invalid; previous output kept:\n" + "\n".join(report.lines()))
         step("publishing")
         swap_into_place(staging, out_dir)
+        if options.cache is not None and key is not None:
+            unknown = _unknown(agency_rows)
+            # The cache's own notes (an entry rebuilt) are about this run, not the package: not repeated later.
+            notes = [w for w in doc_warnings if not w.startswith(str(options.cache))]
+            record = PackageRecord(key, "", writer.counts, notes, unknown)
+            warnings += _save_record(options.cache, out_dir, record, kept)
+            kept = None  # published, or discarded by _save_record
     finally:
         step(None)
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
-    unknown = sorted({r["name_zh"] for r in agency_rows if not r["in_registry"]})
+        if kept is not None:
+            kept.discard()
     counts = cache_counts if options.cache is not None else {}
-    if options.cache is not None and key is not None:
-        # The cache's own notes (an entry rebuilt) are about this run, not the package: not repeated later.
-        kept = [w for w in doc_warnings if not w.startswith(str(options.cache))]
-        try:
-            record = PackageRecord(key, package_digest(out_dir), writer.counts, kept, unknown)
-            save_record(options.cache, out_dir, record)
-        except OSError as error:
-            warnings.append(f"{options.cache}: the package's record cannot be written ({error.strerror or error})")
+    unknown = _unknown(agency_rows)
     return BuildSummary(out_dir, writer.counts, warnings, unknown, report, steps, counts, options.cache)
+
+
+def _unknown(agency_rows: list[Row]) -> list[str]:
+    return sorted({r["name_zh"] for r in agency_rows if not r["in_registry"]})
+
+
+def _previous_snapshot(cache_dir: Path, record: PackageRecord | None) -> Snapshot | None:
+    """The snapshot the last build into the folder left, if it is whole (package/snapshot.py)."""
+    if record is None or record.snapshot is None or record.snapshot_sha256 is None:
+        return None
+    return Snapshot.open(cache_dir / RECORDS / record.snapshot, record.snapshot_sha256)
+
+
+def _snapshot_writer(cache_dir: Path, out_dir: Path) -> tuple[SnapshotWriter | None, list[str]]:
+    """A writer of this build's snapshot; None, with a warning, where the cache cannot hold one."""
+    try:
+        return SnapshotWriter(cache_dir / RECORDS, record_stem(out_dir)), []
+    except (OSError, pa.ArrowException) as error:
+        return None, [f"{cache_dir}: the package's snapshot cannot be written ({_reason(error)}); next build slower"]
+
+
+def _save_record(cache_dir: Path, out_dir: Path, record: PackageRecord, kept: SnapshotWriter | None) -> list[str]:
+    """Keep the record of the package just published in `out_dir`, with its snapshot; warnings if it cannot be."""
+    warnings = []
+    try:
+        if kept is not None:
+            try:
+                record = replace(record, snapshot=kept.folder.name, snapshot_sha256=kept.close())
+            except (OSError, pa.ArrowException) as error:
+                kept.discard()
+                kept = None
+                warnings.append(f"{cache_dir}: the package's snapshot cannot be written ({_reason(error)})")
+        save_record(cache_dir, out_dir, replace(record, package_sha256=package_digest(out_dir)))
+    except OSError as error:
+        if kept is not None:
+            kept.discard()
+            kept = None
+        warnings.append(f"{cache_dir}: the package's record cannot be written ({_reason(error)})")
+    remove_other_snapshots(cache_dir / RECORDS, record_stem(out_dir), kept.folder.name if kept else None)
+    return warnings
+
+
+def _reason(error: Exception) -> str:
+    return getattr(error, "strerror", None) or str(error)
 
 
 def _build_key(sources: list[Source], options: BuildOptions) -> tuple[str | None, dict[str, str]]:

@@ -75,10 +75,14 @@ def _cache(args: argparse.Namespace) -> int:
     cache = DocumentCache(_cache_dir(args))  # type: ignore[arg-type]
     if args.action in ("clear", "prune"):
         removed = cache.clear() if args.action == "clear" else cache.prune(args.days)
-        print(f"removed {removed.entries} entries ({removed.bytes / 2**20:.1f} MiB) from {cache.root}")
+        print(
+            f"removed {removed.entries} entries ({removed.bytes / 2**20:.1f} MiB) and {removed.packages} package"
+            f" snapshots ({removed.package_bytes / 2**20:.1f} MiB) from {cache.root}"
+        )
     else:
         info = cache.info()
         print(f"location  {info.location}\nentries   {info.entries}\nbytes     {info.bytes}")
+        print(f"packages  {info.packages} (records and snapshots of output folders: {info.package_bytes} bytes)")
     return 0
 
 

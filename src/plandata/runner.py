@@ -67,7 +67,7 @@ def iter_results(
     """`work(item)` for every item, yielded in input order, run by the chosen engine.
 
     `lookup(item)`, when given, is tried first in this process and `work` runs only where it gives
-    None; it must give what `work` would (a shortcut, not another answer), so one process skips it.
+    None; it must give what `work` would (a shortcut, not another answer).
     """
     if engine not in ENGINES:
         raise InputError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
@@ -76,7 +76,8 @@ def iter_results(
         yield from _run_dask(items, work, jobs, scheduler, progress, lookup)
     elif jobs == 1 or len(items) <= 1:
         for done, item in enumerate(items, start=1):
-            result = work(item)  # `lookup` is the shortcut of `work`, which runs here anyway
+            found = lookup(item) if lookup is not None else None
+            result = work(item) if found is None else found
             _report(progress, done, len(items), item)
             yield result
     else:

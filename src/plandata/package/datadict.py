@@ -11,15 +11,17 @@ spreadsheets, DuckDB, SQLite/Datasette, pandas and polars.
 from __future__ import annotations
 
 import difflib
-from collections import Counter
 from pathlib import Path
 from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from plandata import HOMEPAGE, RELEASE_DATE, __version__
 from plandata.package import readme_sections
 from plandata.package.files import README_PATH
 from plandata.package.package_meta import CREATOR, LICENSES, PACKAGE_TITLE, SOURCES_NOTE
-from plandata.package.rows import Row, format_cell, iter_batches, row_count, samples
+from plandata.package.rows import Row, format_cell, read_columns, row_count, samples
 from plandata.package.tables import DOCUMENTS, INDICATORS, MEASURE_AGENCIES, MEASURES, TABLES, Field, Table
 
 Samples = dict[str, list[Row]]  # table name -> its first rows
@@ -85,30 +87,28 @@ def _md_table(header: list[str], rows: list[list[object]]) -> list[str]:
     return lines
 
 
-def _column_counts(package_dir: Path, table: Table, column: str) -> Counter[str]:
-    counts: Counter[str] = Counter()
-    for batch in iter_batches(package_dir, table, [column]):
-        counts.update(row[column] for row in batch)
-    return counts
+def _per_document(document_ids: pa.ChunkedArray) -> dict[str | None, int]:
+    counted = pc.value_counts(document_ids)
+    return dict(zip(counted.field("values").to_pylist(), counted.field("counts").to_pylist(), strict=True))
 
 
 def document_counts(package_dir: Path) -> list[list[object]]:
     """Rows per document: id, jurisdiction, title, measures, indicators, task-division links."""
-    document_of: dict[str, str] = {}
-    for batch in iter_batches(package_dir, MEASURES, ["measure_id", "document_id"]):
-        document_of.update((m["measure_id"], m["document_id"]) for m in batch)
-    measures = Counter(document_of.values())
-    indicators = _column_counts(package_dir, INDICATORS, "document_id")
-    links: Counter[str | None] = Counter()
-    for batch in iter_batches(package_dir, MEASURE_AGENCIES, ["measure_id"]):
-        links.update(document_of.get(row["measure_id"]) for row in batch)
+    # Counted by Arrow over the id columns alone: a Python loop over every row was a tenth of a rebuild.
+    measures = read_columns(package_dir, MEASURES, ["measure_id", "document_id"])
+    per_measure = pc.index_in(read_columns(package_dir, MEASURE_AGENCIES, ["measure_id"])["measure_id"],
+                              value_set=measures["measure_id"].combine_chunks())  # fmt: skip
+    link_counts = _per_document(measures["document_id"].take(per_measure))  # a link to no measure: None
+    measure_counts = _per_document(measures["document_id"])
+    indicator_counts = _per_document(read_columns(package_dir, INDICATORS, ["document_id"])["document_id"])
     rows: list[list[object]] = []
-    for batch in iter_batches(package_dir, DOCUMENTS, ["document_id", "jurisdiction", "title"]):
-        for doc in batch:
-            doc_id = doc["document_id"]
-            counts = [measures[doc_id], indicators[doc_id], links[doc_id]]
-            rows.append([doc_id, doc["jurisdiction"] or "", doc["title"] or "", *counts])
-    rows.append(["**total**", "", "", sum(measures.values()), sum(indicators.values()), sum(links.values())])
+    documents = read_columns(package_dir, DOCUMENTS, ["document_id", "jurisdiction", "title"]).to_pylist()
+    for doc in documents:
+        doc_id = doc["document_id"]
+        counts = [measure_counts.get(doc_id, 0), indicator_counts.get(doc_id, 0), link_counts.get(doc_id, 0)]
+        rows.append([doc_id, doc["jurisdiction"] or "", doc["title"] or "", *counts])
+    totals = [sum(c.values()) for c in (measure_counts, indicator_counts, link_counts)]
+    rows.append(["**total**", "", "", *totals])
     return rows
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from plandata.package.tables import TABLES, Table
@@ -44,6 +45,11 @@ def iter_batches(
     parquet = pq.ParquetFile(parquet_path(package_dir, table))
     for batch in parquet.iter_batches(batch_size=batch_rows, columns=columns):
         yield batch.to_pylist()
+
+
+def read_columns(package_dir: Path, table: Table, columns: list[str]) -> pa.Table:
+    """Whole columns of a table (ids and the like, for counting: not a table's text)."""
+    return pq.ParquetFile(parquet_path(package_dir, table)).read(columns=columns)
 
 
 def iter_row_tuples(package_dir: Path, table: Table) -> Iterator[list[tuple[Any, ...]]]:

@@ -10,7 +10,9 @@ the package as written (`digest.package_digest`), with its row counts and the
 documents' warnings.  When the next build's key and the folder's digest both
 match, the package on disk is byte for byte what the build would write again,
 so it is kept as it is and the build reports it up to date, repeating the
-warnings of the build that made it.
+warnings of the build that made it.  The record also names the snapshot of
+the rows that build wrote (package/snapshot.py), from which the next build
+into the folder takes its unchanged documents.
 """
 
 from __future__ import annotations
@@ -22,11 +24,11 @@ import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from plandata.package.cache import stage_digest
+from plandata.package.cache import PACKAGES, stage_digest
 from plandata.package.digest import package_digest
 
-RECORDS = "packages"
-RECORD_VERSION = 1
+RECORDS = PACKAGES
+RECORD_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,8 @@ class PackageRecord:
     counts: dict[str, int]
     warnings: list[str]  # the documents' warnings (those of planning raw/ are made afresh each time)
     unknown_agencies: list[str]
+    snapshot: str | None = None  # the snapshot's folder in RECORDS (package/snapshot.py)
+    snapshot_sha256: dict[str, str] | None = None  # of each of its files
 
 
 def build_key(entry_keys: list[str], exports: tuple[str, ...]) -> str:
@@ -51,22 +55,30 @@ def build_key(entry_keys: list[str], exports: tuple[str, ...]) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode("utf-8")).hexdigest()
 
 
+def record_stem(out_dir: Path) -> str:
+    """The name of the record (and the start of the snapshots' names) of the package in `out_dir`."""
+    return hashlib.sha256(str(out_dir.resolve()).encode("utf-8")).hexdigest()
+
+
 def record_path(cache_dir: Path, out_dir: Path) -> Path:
     """Where the record of the package in `out_dir` is kept."""
-    name = hashlib.sha256(str(out_dir.resolve()).encode("utf-8")).hexdigest()
-    return cache_dir / RECORDS / f"{name}.json"
+    return cache_dir / RECORDS / f"{record_stem(out_dir)}.json"
 
 
-def up_to_date(cache_dir: Path, out_dir: Path, key: str) -> PackageRecord | None:
-    """The record of `out_dir` if its package is exactly what a build of `key` writes; None otherwise."""
+def read_record(cache_dir: Path, out_dir: Path) -> PackageRecord | None:
+    """The record of the last build through the cache into `out_dir`; None if there is none (or of another shape)."""
     try:
         data = json.loads(record_path(cache_dir, out_dir).read_text(encoding="utf-8"))
-        record = PackageRecord(**data)
+        return PackageRecord(**data)
     except (OSError, ValueError, TypeError):  # no record, or one of another shape: build
         return None
-    if record.build_key != key or not (out_dir / "datapackage.json").is_file():
-        return None
-    return record if package_digest(out_dir) == record.package_sha256 else None
+
+
+def up_to_date(record: PackageRecord | None, out_dir: Path, key: str) -> bool:
+    """Whether the package in `out_dir` is exactly what a build of `key` writes, by its `record`."""
+    if record is None or record.build_key != key or not (out_dir / "datapackage.json").is_file():
+        return False
+    return package_digest(out_dir) == record.package_sha256
 
 
 def save_record(cache_dir: Path, out_dir: Path, record: PackageRecord) -> None:

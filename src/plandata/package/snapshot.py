@@ -1,0 +1,192 @@
+"""The rows of the last build into an output folder, kept so that the next build reuses its unchanged documents.
+
+A nightly build over a corpus that grew by a few documents would otherwise
+decode a cache entry per document (a third of a millisecond each, most of a
+rebuild's time at thousands of documents).  After a build through the cache,
+the rows it wrote are kept beside its record (package/uptodate.py) as one
+uncompressed Arrow IPC file per table, `packages/<folder>.<n>/<table>.arrow`,
+and an index with one row per document: its cache key, where its rows start
+in each table and how many there are, its agencies, warnings and text layer.
+The next build into that folder memory-maps them and takes a document whose
+cache key is unchanged straight from them (`Snapshot.rows`): the same rows its
+cache entry holds, since the key covers everything they depend on; only the
+changed documents are looked up in the cache or processed.
+
+Each file's sha256 is in the record and checked when the snapshot is opened:
+a snapshot that does not match is not used (the entries serve instead).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+
+from plandata.model import Agency
+from plandata.package.cache import agency_from_json, agency_json
+from plandata.package.document_rows import DocumentRows
+from plandata.package.tables import TABLES_BY_NAME, arrow_schema
+
+SNAPSHOT_TABLES = ("documents", "measures", "indicators", "measure_agencies")
+INDEX = "index.arrow"
+_INDEX_SCHEMA = pa.schema(
+    [
+        ("key", pa.string()),
+        ("document_id", pa.string()),
+        *((f"{name}_start", pa.int64()) for name in SNAPSHOT_TABLES),
+        *((f"{name}_rows", pa.int64()) for name in SNAPSHOT_TABLES),
+        ("agencies", pa.string()),  # JSON, as in a cache entry
+        ("warnings", pa.string()),  # JSON list
+        ("text_layer", pa.string()),
+    ]
+)
+
+
+def _rows_of(data: object) -> int:
+    """Rows of an Arrow table or of plain columns."""
+    if isinstance(data, pa.Table):
+        return data.num_rows
+    columns = list(data.values())  # type: ignore[attr-defined]
+    return len(columns[0]) if columns else 0
+
+
+def _file_sha256(path: Path) -> str:
+    with path.open("rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+class SnapshotWriter:
+    """Write a snapshot into a new folder of `records_dir` as a build writes its package.
+
+    `append` gets the same batches as the package's tables, `document` each
+    document's own rows in the same order; `close` returns the folder's name
+    and each file's sha256 for the record.
+    """
+
+    def __init__(self, records_dir: Path, stem: str) -> None:
+        records_dir.mkdir(parents=True, exist_ok=True)
+        self.folder = Path(tempfile.mkdtemp(prefix=f"{stem}.", dir=records_dir))
+        self._writers = {
+            name: pa.ipc.new_file(str(self.folder / f"{name}.arrow"), arrow_schema(TABLES_BY_NAME[name]))
+            for name in SNAPSHOT_TABLES
+        }
+        self._index: dict[str, list[object]] = {name: [] for name in _INDEX_SCHEMA.names}
+        self._next = dict.fromkeys(SNAPSHOT_TABLES, 0)
+        self.broken: str | None = None  # why the snapshot could not be written
+
+    def append(self, name: str, data: pa.Table) -> None:
+        """Rows of table `name` (`agencies` is made afresh from the index and not kept)."""
+        if name in self._writers and self.broken is None:
+            # Long runs, as the package's writer compacts them: the next build slices the table once per
+            # document, and slicing a table of thousands of chunks (a cache hit's rows each) costs 0.5 ms.
+            try:
+                self._writers[name].write_table(data)
+            except (OSError, pa.ArrowException) as error:  # a full disk spoils the snapshot, not the build
+                self.broken = getattr(error, "strerror", None) or str(error)
+
+    def document(self, key: str, rows: DocumentRows, warnings: tuple[str, ...]) -> None:
+        """One document's place in the tables (its rows `append`ed, or about to be, in this order)."""
+        index = self._index
+        index["key"].append(key)
+        index["document_id"].append(rows.document_id)
+        for name in SNAPSHOT_TABLES:
+            count = _rows_of(rows.tables[name]) if name in rows.tables else 0
+            index[f"{name}_start"].append(self._next[name])
+            index[f"{name}_rows"].append(count)
+            self._next[name] += count
+        index["agencies"].append(json.dumps([agency_json(a) for a in rows.agencies], ensure_ascii=False))
+        index["warnings"].append(json.dumps(list(warnings), ensure_ascii=False))
+        index["text_layer"].append(rows.text_layer)
+
+    def close(self) -> dict[str, str]:
+        """Finish every file; their sha256 by file name (`OSError` if a write failed)."""
+        if self.broken is not None:
+            raise OSError(self.broken)
+        for writer in self._writers.values():
+            writer.close()
+        with pa.ipc.new_file(str(self.folder / INDEX), _INDEX_SCHEMA) as writer:
+            writer.write_table(pa.Table.from_pydict(self._index, schema=_INDEX_SCHEMA))
+        return {path.name: _file_sha256(path) for path in sorted(self.folder.iterdir())}
+
+    def discard(self) -> None:
+        """Remove the folder (the build failed, or the snapshot is not wanted)."""
+        for writer in self._writers.values():
+            with contextlib.suppress(OSError, pa.ArrowException):
+                writer.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class _Place:
+    row: int  # in the index
+    document_id: str
+
+
+class Snapshot:
+    """A snapshot opened for reading: the tables memory-mapped, the index by cache key."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.tables = {name: _read(folder / f"{name}.arrow") for name in SNAPSHOT_TABLES}
+        self.index = _read(folder / INDEX)
+        if self.index.schema != _INDEX_SCHEMA or any(
+            t.schema != arrow_schema(TABLES_BY_NAME[n]) for n, t in self.tables.items()
+        ):
+            raise ValueError("a snapshot of another shape")
+        keys = self.index.column("key").to_pylist()
+        self._places = {key: row for row, key in enumerate(keys) if key}  # "": a document that could not be read
+        self._columns: dict[str, list[object]] = {}
+
+    @classmethod
+    def open(cls, folder: Path, sha256: dict[str, str]) -> Snapshot | None:
+        """The snapshot in `folder` if its files are those of `sha256`; None otherwise (it is then not used)."""
+        try:
+            if sorted(p.name for p in folder.iterdir()) != sorted(sha256):
+                return None
+            if any(_file_sha256(folder / name) != digest for name, digest in sha256.items()):
+                return None
+            return cls(folder)
+        except (OSError, ValueError, pa.ArrowException):
+            return None
+
+    def _column(self, name: str) -> list[object]:
+        if name not in self._columns:
+            self._columns[name] = self.index.column(name).to_pylist()
+        return self._columns[name]
+
+    def holds(self, key: str | None) -> bool:
+        """Whether the snapshot has the rows of the document whose cache key is `key`."""
+        return key in self._places
+
+    def rows(self, key: str) -> DocumentRows | None:
+        """The rows of the document whose cache key is `key`, as the last build wrote them; None if it had none."""
+        row = self._places.get(key)
+        if row is None:
+            return None
+        tables = {}
+        for name in SNAPSHOT_TABLES:
+            start, count = self._column(f"{name}_start")[row], self._column(f"{name}_rows")[row]
+            tables[name] = self.tables[name].slice(start, count)  # type: ignore[arg-type]
+        agencies: tuple[Agency, ...] = tuple(agency_from_json(a) for a in json.loads(self._column("agencies")[row]))  # type: ignore[arg-type]
+        warnings = tuple(json.loads(self._column("warnings")[row]))  # type: ignore[arg-type]
+        text_layer = self.index.column("text_layer")[row].as_py()
+        document_id = self._column("document_id")[row]
+        return DocumentRows(document_id, tables, agencies, warnings, text_layer, cache="hit")  # type: ignore[arg-type]
+
+
+def _read(path: Path) -> pa.Table:
+    """An Arrow IPC file, memory-mapped (its pages are read as they are used)."""
+    return pa.ipc.open_file(pa.memory_map(str(path))).read_all()
+
+
+def remove_other_snapshots(records_dir: Path, stem: str, keep: str | None) -> None:
+    """Remove the snapshots of output folder `stem` but `keep` (a newer build's, or a failed one's)."""
+    for folder in records_dir.glob(f"{stem}.*"):
+        if folder.is_dir() and folder.name != keep:
+            shutil.rmtree(folder, ignore_errors=True)
