@@ -55,7 +55,7 @@ from plandata.read.ingest import (
 )
 from plandata.read.metadata import document_metadata, text_layer_path
 from plandata.read.normalise import OPENCC_CONFIG, normalise, opencc_version
-from plandata.runner import Progress, StepReport, default_jobs, iter_results
+from plandata.runner import Progress, StepReport, default_jobs, iter_results, no_steps
 
 
 @dataclass
@@ -360,7 +360,7 @@ def build(raw_dir: Path, out_dir: Path, options: BuildOptions | None = None) -> 
             options = replace(options, cache=None)
     cache_counts: dict[str, int] = {}
     steps: dict[str, float] = {}
-    step = options.steps or (lambda label: None)
+    step = options.steps or no_steps
     key, keys = None, {}
     record: PackageRecord | None = None
     if options.cache is not None:

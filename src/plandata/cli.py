@@ -89,10 +89,11 @@ def _cache(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from plandata.export import export_package, export_steps, parse_exports
     from plandata.progress import steps_for
+    from plandata.runner import no_steps
 
     started = time.monotonic()
     kinds = parse_exports(args.to)
-    step = steps_for(sys.stderr, quiet=False) or (lambda label: None)
+    step = steps_for(sys.stderr, quiet=False) or no_steps
     try:
         written = export_package(Path(args.package), kinds, args.jobs or 1, export_steps(kinds, step))
     finally:
@@ -114,6 +115,7 @@ def _release(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     from plandata.check.validate import validate_package
     from plandata.progress import steps_for
+    from plandata.runner import no_steps
 
     path = Path(args.path)
     # A wrong path is a usage error (exit 2), not a package that fails its schemas (exit 1).
@@ -123,7 +125,7 @@ def _validate(args: argparse.Namespace) -> int:
         path = path.parent
     elif not (path / "datapackage.json").is_file():
         raise InputError(f"{path}: no datapackage.json here; give the folder `plandata build` wrote")
-    step = steps_for(sys.stderr, quiet=False) or (lambda label: None)
+    step = steps_for(sys.stderr, quiet=False) or no_steps
     step(f"validating {path}" + (" with frictionless" if args.full else ""))
     try:
         report = validate_package(path, full=args.full)

@@ -38,6 +38,12 @@ from plandata.errors import InputError
 Progress = Callable[[int, int, str], None]  # (done, total, source_file)
 # The label of the step under way once the documents are done (writing, exports, validation); None: all done.
 StepReport = Callable[[str | None], None]
+
+
+def no_steps(label: str | None) -> None:
+    """The `StepReport` that reports nothing (no terminal, or `--quiet`)."""
+
+
 ENGINES = ("local", "dask")
 # Documents in flight per worker: enough to keep every worker busy while the
 # parent writes, few enough that waiting results stay small.
