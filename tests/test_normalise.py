@@ -150,11 +150,29 @@ def test_a_page_number_that_cuts_a_sentence_is_dropped_and_the_sentence_joined()
     doc = normalise(_doc(raw))
     assert doc.text == "一、主要任务\n全面推进学前教育普及普惠发展,扩大优质学前教育资源供给。\n二、保障措施"
     assert _raw_of(doc.text, doc) == doc.text
-    for mark in ("- 3 -", "第3页", "3"):
+    for mark in ("- 3 -", "— 3 —", "—3—", "第3页", "第3页 共12页", "共12页 第3页", "3"):
         assert "优质学前教育资源" in normalise(_doc(raw.replace("2、", mark))).text
+    # the sentence may go on with a number: the value an indicator needs
+    cut_before_value = "到2025年,全区学前三年教育毛入园率力争达到\n— 3 —\n98%以上。\n"
+    assert normalise(_doc(cut_before_value)).text == "到2025年,全区学前三年教育毛入园率力争达到98%以上。"
+    # but not with an item's number: that starts anew
+    assert normalise(_doc("全面推进学前教育普及普惠发展,扩大优质学前教\n3\n1.加强课程建设\n")).text.count("\n") == 2
     # a label alone under a heading is no page number
     label_alone = "一、主要任务\n1、\n加强课程建设\n"
     assert normalise(_doc(label_alone)).text == "一、主要任务\n1、\n加强课程建设"
+
+
+def test_a_dashed_page_number_between_paragraphs_goes_and_a_bare_number_stays() -> None:
+    # A text copy of an official PDF keeps its page numbers (`— 3 —`) where the pages broke; no cell looks
+    # like them.  A bare number between paragraphs may be a flattened table's 序号 cell.
+    raw = "一、主要任务\n扩大优质学前教育资源供给。\n— 3 —\n二、保障措施\n完善经费保障。\n- 4 -\n"
+    doc = normalise(_doc(raw))
+    assert doc.text == "一、主要任务\n扩大优质学前教育资源供给。\n二、保障措施\n完善经费保障。"
+    assert _raw_of(doc.text, doc) == doc.text
+    paged = normalise(_doc(raw.replace("— 3 —", "第 3 页 共 12 页"))).text
+    assert "页" not in paged
+    table = "序号\n重点任务\n1\n扩大学前教育资源。\n2\n加强教师队伍建设。\n"
+    assert normalise(_doc(table)).text == table.strip()
 
 
 def test_a_hard_wrapped_text_is_joined_back_into_its_paragraphs() -> None:

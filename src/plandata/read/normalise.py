@@ -17,9 +17,10 @@ Steps, in this order (each keeps the offset map exact):
 6. spaces at line ends and blank lines go;
 7. layout of document-sharing copies is undone: a line of doubled characters
    (`杭杭州州市市…`, a bold title extracted twice) is read once; a page number alone
-   on its line (`2`, `2、`, `- 2 -`, `第2页`) that cuts a sentence is dropped and the
-   sentence joined; in a text hard-wrapped at a fixed width, a full-width line
-   that ends mid-sentence is joined to the next.
+   on its line (`2`, `2、`, `- 2 -`, `— 2 —`, `第2页`) that cuts a sentence is dropped and the
+   sentence joined, and one that cannot be a table's cell (`— 2 —`, `第2页 共9页`: a
+   text copy of a PDF) is dropped wherever it stands; in a text hard-wrapped at a
+   fixed width, a full-width line that ends mid-sentence is joined to the next.
 """
 
 from __future__ import annotations
@@ -377,13 +378,22 @@ def _without_spans(mt: MappedText, spans: list[tuple[int, int]], cut_at: int) ->
     return MappedText("".join(pieces), offsets)
 
 
-# A page number alone on its line, as document-sharing sites insert them.
+# A page number alone on its line, as document-sharing sites and text copies of PDFs keep them.
 _PAGE_MARK_RE = re.compile(
-    r"^\s*(?:[0-9]{1,3}\s*、?|-\s*[0-9]{1,3}\s*-|第\s*[0-9]{1,3}\s*页(?:\s*[,/]?\s*共\s*[0-9]{1,3}\s*页)?)\s*$"
+    r"^\s*(?:[0-9]{1,3}\s*、?|[-—–]{1,2}\s*[0-9]{1,3}\s*[-—–]{1,2}"
+    r"|第\s*[0-9]{1,3}\s*页(?:\s*[,/]?\s*共\s*[0-9]{1,3}\s*页)?|共\s*[0-9]{1,3}\s*页\s*[,/]?\s*第\s*[0-9]{1,3}\s*页)\s*$"
 )
+# The page numbers nothing else looks like: an official document's `— 3 —` (GB/T 9704 sets the number
+# between two 一字线), `- 3 -`, `第3页 共12页`.  A bare `3` may be a flattened table's 序号 cell, so only these
+# go wherever they stand; a bare number only where it cuts a sentence.
+_DASHED_PAGE_MARK_RE = re.compile(
+    r"^\s*(?:[-—–]{1,2}\s*[0-9]{1,3}\s*[-—–]{1,2}"
+    r"|第\s*[0-9]{1,3}\s*页(?:\s*[,/]?\s*共\s*[0-9]{1,3}\s*页)?|共\s*[0-9]{1,3}\s*页\s*[,/]?\s*第\s*[0-9]{1,3}\s*页)\s*$"
+)
+# What the line after a page number may start with and still continue the sentence it cut.
+_CONTINUES_RE = re.compile(r"^[\u3400-\u9fff0-9%％]")
 # A line that ends mid-sentence: its last character is a Han character.
 _OPEN_END_RE = re.compile(r"[\u3400-\u9fff]$")
-_HAN_START_RE = re.compile(r"^[\u3400-\u9fff]")
 # What opens a heading or item: such a line starts anew, it continues nothing.
 _LABEL_START_RE = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.]|\(|第[一二三四五六七八九十0-9]+[章节条部篇]|[0-9]+[.、)]|[①-⑳★☆●■□◆▲])"
@@ -430,16 +440,23 @@ def _undone_layout(mt: MappedText) -> MappedText:
     for k, line in enumerate(lines):
         if len(line) >= DOUBLED_MIN_CHARS and len(line) % 2 == 0 and line[0::2] == line[1::2] and _HAN_RE.search(line):
             drop += [(starts[k] + i, starts[k] + i + 1) for i in range(1, len(line), 2)]
-    for k in range(1, len(lines) - 1):
-        before, after = lines[k - 1].rstrip(), lines[k + 1].lstrip()
+    for k, line in enumerate(lines):
+        if not _PAGE_MARK_RE.match(line):
+            continue
+        before = lines[k - 1].rstrip() if k else ""
+        after = lines[k + 1].lstrip() if k + 1 < len(lines) else ""
         if (
-            _PAGE_MARK_RE.match(lines[k])
-            and len(before) >= PAGE_CUT_MIN_CHARS
+            len(before) >= PAGE_CUT_MIN_CHARS
             and _OPEN_END_RE.search(before)
             and not _LABEL_START_RE.match(before)  # a heading above a table's serial number cell
-            and _HAN_START_RE.match(after)
+            and _CONTINUES_RE.match(after)
+            and not _LABEL_START_RE.match(after)  # `1.` starts an item: the sentence before ended
         ):
             drop.append((starts[k] - 1, starts[k + 1]))  # the marker with the line ends around it
+        elif _DASHED_PAGE_MARK_RE.match(line):  # the marker's line, between two paragraphs (or last)
+            drop.append(
+                (starts[k], starts[k + 1]) if k + 1 < len(lines) else (max(starts[k] - 1, 0), starts[k] + len(line))
+            )
     width = _wrap_width(lines)
     if width is not None:
         for k in range(len(lines) - 1):
