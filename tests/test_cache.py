@@ -16,8 +16,6 @@ from plandata.cli import main
 from plandata.package import cache as cache_module
 from plandata.package.cache import DocumentCache, stage_digest
 
-OPTIONS = {"jobs": 1, "exports": ()}
-
 
 def raw_copy(tmp_path: Path) -> Path:
     raw = tmp_path / "raw"
@@ -25,22 +23,23 @@ def raw_copy(tmp_path: Path) -> Path:
     return raw
 
 
-def cached_build(raw: Path, out: Path, cache: Path | None):  # type: ignore[no-untyped-def]
-    return build(raw, out, BuildOptions(cache=cache, **OPTIONS))  # type: ignore[arg-type]
+def cached_build(raw: Path, out: Path, cache: Path | None, jobs: int = 1):  # type: ignore[no-untyped-def]
+    return build(raw, out, BuildOptions(cache=cache, jobs=jobs, exports=()))
 
 
 def entry_times(cache: Path) -> dict[Path, int]:
     return {p: p.stat().st_mtime_ns for p in DocumentCache(cache).files()}
 
 
-def test_cold_warm_and_uncached_builds_are_identical(tmp_path: Path) -> None:
+@pytest.mark.parametrize("jobs", [1, 2])  # 2: documents go to the workers, and hits are served, in chunks
+def test_cold_warm_and_uncached_builds_are_identical(tmp_path: Path, jobs: int) -> None:
     raw, cache = raw_copy(tmp_path), tmp_path / "cache"
     documents = len(list(raw.glob("*.txt")))
-    cold = cached_build(raw, tmp_path / "cold", cache)
+    cold = cached_build(raw, tmp_path / "cold", cache, jobs)
     assert cold.cache == {"miss": documents}
     stored = entry_times(cache)
     assert len(stored) == documents
-    warm = cached_build(raw, tmp_path / "warm", cache)
+    warm = cached_build(raw, tmp_path / "warm", cache, jobs)
     assert warm.cache == {"hit": documents}
     assert entry_times(cache) == stored  # served, not rewritten
     none = cached_build(raw, tmp_path / "none", None)
@@ -95,7 +94,8 @@ def test_the_stage_digest_covers_the_rule_tables(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("damage", ["truncate", "flip", "foreign", "empty"])
-def test_a_corrupt_entry_is_rebuilt_with_a_warning(tmp_path: Path, damage: str) -> None:
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_corrupt_entry_is_rebuilt_with_a_warning(tmp_path: Path, damage: str, jobs: int) -> None:
     raw, cache = raw_copy(tmp_path), tmp_path / "cache"
     cached_build(raw, tmp_path / "first", cache)
     victim, other = DocumentCache(cache).files()[:2]
@@ -108,7 +108,7 @@ def test_a_corrupt_entry_is_rebuilt_with_a_warning(tmp_path: Path, damage: str) 
         victim.write_bytes(other.read_bytes())  # a whole entry, of another key
     else:
         victim.write_bytes(b"")
-    summary = cached_build(raw, tmp_path / "again", cache)
+    summary = cached_build(raw, tmp_path / "again", cache, jobs)
     assert summary.cache["miss"] == 1
     assert [w for w in summary.warnings if "cache entry" in w] == [
         w for w in summary.warnings if w.startswith(f"{victim}: cache entry of ") and w.endswith("; rebuilt")

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from plandata.build import document_rows
-from plandata.package.document_rows import DocumentRows, RowBatches, chunk_rows
+from plandata.package.document_rows import DocumentRows, RowBatches, chunk_rows, rows_of
 from plandata.read.ingest import plan_sources
 
 
@@ -53,4 +53,9 @@ def test_a_chunk_crosses_processes_as_the_rows_of_its_documents() -> None:
             assert chunk.tables[name].equals(expected) and chunk.tables[name].schema == expected.schema, name
         else:
             assert name not in chunk.tables
-    assert [replace(doc, tables={}) for doc in seeds] == list(chunk.documents)
+    # each document without its rows, which are the chunk's, but with how many it had of each table
+    expected_documents = [
+        replace(doc, tables={}, row_counts={name: rows_of(data) for name, data in doc.tables.items()}) for doc in seeds
+    ]
+    assert expected_documents == list(chunk.documents)
+    assert sum(doc.row_counts["measures"] for doc in chunk.documents) == chunk.tables["measures"].num_rows  # type: ignore[index]

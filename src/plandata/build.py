@@ -200,33 +200,76 @@ def cached_document_rows(cache_dir: Path, source: Source) -> DocumentRows:
     failure.  Runs in the workers, so lookups and stores are parallel too.
     """
     cache = DocumentCache(cache_dir)
+    rows, key, notes = _cached_or_processed(cache, source)
+    # Converted once, for the entry and for the parent (sent as IPC, not pickled lists).
+    rows = rows if key is None else _stored(cache, key, rows.arrow())
+    return replace(rows, warnings=rows.warnings + notes) if notes else rows
+
+
+def cached_document_chunk(cache_dir: Path, sources: list[Source]) -> DocumentChunk:
+    """`cached_document_rows` of consecutive documents, their rows converted at once: a worker's unit of work.
+
+    The processed documents' entries are slices of the chunk's tables (Arrow
+    IPC writes a slice's rows alone), so each document costs no conversion of its own.
+    """
+    cache = DocumentCache(cache_dir)
+    found = [_cached_or_processed(cache, source) for source in sources]
+    chunk = chunk_rows(rows for rows, _, _ in found)
+    starts = dict.fromkeys(PER_DOCUMENT_TABLES, 0)
+    documents = []
+    for (rows, key, notes), document in zip(found, chunk.documents, strict=True):
+        counts = document.row_counts or {}
+        if key is not None:
+            tables = {name: _table_slice(chunk.tables, name, starts[name], counts.get(name, 0)) for name in starts}
+            stored = _stored(cache, key, replace(rows, tables=tables))
+            document = replace(document, warnings=stored.warnings, cache=stored.cache)
+        if notes:
+            document = replace(document, warnings=document.warnings + notes)
+        for name in starts:
+            starts[name] += counts.get(name, 0)
+        documents.append(document)
+    return DocumentChunk(chunk.tables, tuple(documents))
+
+
+def _table_slice(tables: dict[str, pa.Table], name: str, start: int, count: int) -> pa.Table:
+    table = tables.get(name)  # a chunk leaves out the tables it has no rows of
+    return arrow_table(TABLES_BY_NAME[name], []) if table is None else table.slice(start, count)
+
+
+def _cached_or_processed(cache: DocumentCache, source: Source) -> tuple[DocumentRows, str | None, tuple[str, ...]]:
+    """The document's entry (a hit), or its rows processed and the key to store them under (None: not stored).
+
+    Third: the cache's notes about the document (an entry rebuilt), which are not stored with it.
+    """
     try:
         data = read_source_bytes(source.path)
     except InputError:  # let the uncached path report it exactly as it always has
-        return document_rows(source)
+        return document_rows(source), None, ()
     key = entry_key(data, source.source_file, source.manifest_row)
-    notes: list[str] = []
+    notes: tuple[str, ...] = ()
     try:
         entry = cache.load(key)
     except CorruptEntry as error:
         entry = None
-        notes.append(f"{cache.path(key)}: cache entry of {source.source_file} is corrupt ({error}); rebuilt")
+        notes = (f"{cache.path(key)}: cache entry of {source.source_file} is corrupt ({error}); rebuilt",)
     except OSError as error:
         entry = None
-        notes.append(f"{cache.path(key)}: cache entry cannot be read ({error.strerror or error}); rebuilt")
+        notes = (f"{cache.path(key)}: cache entry cannot be read ({error.strerror or error}); rebuilt",)
     if entry is not None:
-        return replace(entry, cache="hit")
+        return replace(entry, cache="hit"), None, notes
     rows, sha256 = _document_rows(source)
-    status = "off"
     # Stored only if the rows came from the very bytes hashed for the key (the file did not change meanwhile).
-    if sha256 is not None and sha256 == hashlib.sha256(data).hexdigest():
-        rows = rows.arrow()  # converted once, for the entry and for the parent (sent as IPC, not pickled lists)
-        try:
-            cache.store(key, rows)
-            status = "miss"
-        except OSError as error:
-            notes.append(f"{cache.path(key)}: cache entry cannot be written ({error.strerror or error})")
-    return replace(rows, warnings=rows.warnings + tuple(notes), cache=status)
+    return rows, key if sha256 is not None and sha256 == hashlib.sha256(data).hexdigest() else None, notes
+
+
+def _stored(cache: DocumentCache, key: str, rows: DocumentRows) -> DocumentRows:
+    """`rows` (Arrow) stored under `key`: marked a miss, or, where the entry cannot be written, a warning."""
+    try:
+        cache.store(key, rows)
+    except OSError as error:
+        note = f"{cache.path(key)}: cache entry cannot be written ({error.strerror or error})"
+        return replace(rows, warnings=(*rows.warnings, note), cache="off")
+    return replace(rows, cache="miss")
 
 
 def cache_hit(cache_dir: Path, source: Source, key: str | None = None) -> DocumentRows | None:
@@ -243,6 +286,18 @@ def cache_hit(cache_dir: Path, source: Source, key: str | None = None) -> Docume
     except (InputError, CorruptEntry, OSError):
         return None
     return None if entry is None else replace(entry, cache="hit")
+
+
+def _chunk_hits(cache_dir: Path, keys: dict[str, str], sources: list[Source]) -> DocumentChunk | None:
+    """`cache_hit` of every document of a chunk, as one chunk; None unless all are hits (then a worker goes)."""
+    hits = []
+    for source in sources:
+        rows = cache_hit(cache_dir, source, keys.get(source.source_file))
+        if rows is None:
+            _prepare_workers()  # the pool starts at the first chunk left to it
+            return None
+        hits.append(rows)
+    return chunk_rows(hits)
 
 
 def _hit_or_prepare(
@@ -274,18 +329,25 @@ def _results(
     rows at a time, through the cache when there is one.
     """
     jobs = options.jobs or default_jobs()
+    chunked = (jobs > 1 or options.engine == "dask") and len(sources) > 1
+    if chunked and (options.cache is None or snapshot is None):
+        if options.cache is None:
+            _prepare_workers()  # every document is processed
+            work, lookup = document_chunk, None
+        else:  # a cold cache, or a new folder: documents go in chunks too, hits are served a chunk at a time
+            work = partial(cached_document_chunk, options.cache)
+            lookup = partial(_chunk_hits, options.cache, keys or {})
+        chunks = [sources[k : k + CHUNK_DOCUMENTS] for k in range(0, len(sources), CHUNK_DOCUMENTS)]
+        done = 0
+        for chunk in iter_results(chunks, work, jobs, options.engine, options.scheduler, lookup=lookup):
+            yield chunk.tables, chunk.documents
+            for source in sources[done : done + len(chunk.documents)]:
+                done += 1
+                if options.progress:
+                    options.progress(done, len(sources), source.source_file)
+        return
     if options.cache is None:
-        _prepare_workers()  # every document is processed
-        if (jobs > 1 or options.engine == "dask") and len(sources) > 1:
-            chunks = [sources[k : k + CHUNK_DOCUMENTS] for k in range(0, len(sources), CHUNK_DOCUMENTS)]
-            done = 0
-            for chunk in iter_results(chunks, document_chunk, jobs, options.engine, options.scheduler):
-                yield chunk.tables, chunk.documents
-                for source in sources[done : done + len(chunk.documents)]:
-                    done += 1
-                    if options.progress:
-                        options.progress(done, len(sources), source.source_file)
-            return
+        _prepare_workers()
         work = document_rows
         lookup = None
     else:

@@ -41,6 +41,8 @@ class DocumentRows:
     warnings: tuple[str, ...]
     text_layer: str | None = None  # the extracted text of a non-text source, kept in the package
     cache: str = "off"  # hit | miss | off (see BuildSummary.cache)
+    # Rows per table where `tables` is left empty (a document of a `DocumentChunk`, whose rows are the chunk's).
+    row_counts: dict[str, int] | None = None
 
     def arrow(self) -> DocumentRows:
         """The same rows with every table as Arrow (what the cache stores)."""
@@ -49,8 +51,15 @@ class DocumentRows:
 
     def __reduce__(self) -> tuple[object, tuple[object, ...]]:
         streams = {name: ipc_stream(t) if isinstance(t, pa.Table) else t for name, t in self.tables.items()}
-        fields = (self.document_id, streams, self.agencies, self.warnings, self.text_layer, self.cache)
+        fields = (self.document_id, streams, self.agencies, self.warnings, self.text_layer, self.cache, self.row_counts)
         return _document_rows_from_streams, fields
+
+
+def rows_of(data: pa.Table | Columns) -> int:
+    """Rows of an Arrow table or of plain columns."""
+    if isinstance(data, pa.Table):
+        return data.num_rows
+    return len(next(iter(data.values()))) if data else 0
 
 
 def _as_arrow(name: str, data: pa.Table | Columns) -> pa.Table:
@@ -64,9 +73,10 @@ def _document_rows_from_streams(
     warnings: tuple[str, ...],
     text_layer: str | None,
     cache: str,
+    row_counts: dict[str, int] | None,
 ) -> DocumentRows:
     tables = {name: pa.ipc.open_stream(s).read_all() if isinstance(s, pa.Buffer) else s for name, s in streams.items()}
-    return DocumentRows(document_id, tables, agencies, warnings, text_layer, cache)
+    return DocumentRows(document_id, tables, agencies, warnings, text_layer, cache, row_counts)
 
 
 @dataclass(frozen=True)
@@ -94,7 +104,8 @@ def chunk_rows(rows: Iterable[DocumentRows]) -> DocumentChunk:
     documents = []
     for document in rows:
         batches.add(document)
-        documents.append(replace(document, tables={}))
+        counts = {name: rows_of(data) for name, data in document.tables.items()}
+        documents.append(replace(document, tables={}, row_counts=counts))
     return DocumentChunk(dict(batches.flush()), tuple(documents))
 
 

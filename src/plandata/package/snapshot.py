@@ -30,7 +30,7 @@ import pyarrow as pa
 
 from plandata.model import Agency
 from plandata.package.cache import agency_from_json, agency_json
-from plandata.package.document_rows import DocumentRows
+from plandata.package.document_rows import DocumentRows, rows_of
 from plandata.package.tables import TABLES_BY_NAME, arrow_schema
 
 SNAPSHOT_TABLES = ("documents", "measures", "indicators", "measure_agencies")
@@ -46,14 +46,6 @@ _INDEX_SCHEMA = pa.schema(
         ("text_layer", pa.string()),
     ]
 )
-
-
-def _rows_of(data: object) -> int:
-    """Rows of an Arrow table or of plain columns."""
-    if isinstance(data, pa.Table):
-        return data.num_rows
-    columns = list(data.values())  # type: ignore[attr-defined]
-    return len(columns[0]) if columns else 0
 
 
 def _file_sha256(path: Path) -> str:
@@ -96,7 +88,10 @@ class SnapshotWriter:
         index["key"].append(key)
         index["document_id"].append(rows.document_id)
         for name in SNAPSHOT_TABLES:
-            count = _rows_of(rows.tables[name]) if name in rows.tables else 0
+            if rows.row_counts is not None:  # one of a chunk's documents: its rows are the chunk's
+                count = rows.row_counts.get(name, 0)
+            else:
+                count = rows_of(rows.tables[name]) if name in rows.tables else 0
             index[f"{name}_start"].append(self._next[name])
             index[f"{name}_rows"].append(count)
             self._next[name] += count
