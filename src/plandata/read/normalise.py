@@ -464,7 +464,9 @@ def _undone_layout(mt: MappedText) -> MappedText:
             if (
                 abs(len(line) - width) <= 1
                 and _OPEN_END_RE.search(line)
+                and "\t" not in line
                 and after
+                and "\t" not in after
                 and not _LABEL_START_RE.match(after)
                 and not _PAGE_MARK_RE.match(after)  # a number alone (a table's 序号 cell) continues no sentence
             ):
@@ -474,7 +476,9 @@ def _undone_layout(mt: MappedText) -> MappedText:
 
 def _wrap_width(lines: list[str]) -> int | None:
     """The width a text is hard-wrapped at, if most of its long lines share one (±1)."""
-    long = [len(line) for line in lines if len(line) >= WRAP_MIN_WIDTH]
+    # A table's row (cells split by tabs, as the readers of DOCX, PDF and HTML tables write them) is
+    # as long as its cells, not a wrap: rows of one table share a length and would pass for one.
+    long = [len(line) for line in lines if len(line) >= WRAP_MIN_WIDTH and "\t" not in line]
     if len(long) < WRAP_MIN_LINES:
         return None
     counts: dict[int, int] = {}
