@@ -542,12 +542,15 @@ def _table_at(
         return None, index + 1
     ahead = range(index, min(len(lines), index + HEADER_SEARCH_LINES))
     header = _find_header([c for i in ahead for c in _cells(*lines[i], i)])
+    delimited = header is not None and len({c.line for c in header}) == 1 and len(header) > 1
+    if header is None:
+        header = _two_row_header(lines, index)
+        delimited = True
     if header is None:
         return None, index + 1
     columns = _Columns.of(header)
-    delimited = len({c.line for c in header}) == 1 and len(header) > 1
     body: list[Cell] = []
-    line_no = header[-1].line + 1
+    line_no = max(c.line for c in header) + 1
     while line_no < len(lines):
         line_cells = _cells(*lines[line_no], line_no)
         if _ends_table(lines, line_no, line_cells):
@@ -557,4 +560,27 @@ def _table_at(
     rows = [r for g in _row_groups(body, columns, delimited) for r in _read_rows(g, columns, plan_period_end)]
     if not rows:
         return None, index + 1
-    return IndicatorTable(header[0].start, body[-1].end, tuple(rows)), line_no
+    return IndicatorTable(min(lines[index][0], header[0].start), body[-1].end, tuple(rows)), line_no
+
+
+def _two_row_header(lines: list[tuple[int, str]], index: int) -> list[Cell] | None:
+    """The header of a delimited table whose header is two rows high, its years in the second row.
+
+    `类别 | 指标 | 指标值 | 属性` over `2020年 | 2025年`: the cell spanning the year
+    columns names no column type.  The readers write a spanning cell once per
+    column it spans (HTML, DOCX: the second row then holds every column) or
+    once (a PDF's merged cell: the second row's cells stand for it).
+    """
+    if index + 1 >= len(lines) or "\t" not in lines[index][1] or "\t" not in lines[index + 1][1]:
+        return None
+    top, below = _cells(*lines[index], index), _cells(*lines[index + 1], index + 1)
+    if any(header_type(c.text) is None for c in below):
+        return None
+    if len(below) == len(top):
+        header = below
+    else:
+        gap = [k for k, c in enumerate(top) if header_type(c.text) is None]
+        if not gap or gap != list(range(gap[0], gap[-1] + 1)) or len(below) <= len(gap):
+            return None
+        header = top[: gap[0]] + below + top[gap[-1] + 1 :]
+    return header if _find_header(header) == header else None
