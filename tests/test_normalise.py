@@ -163,11 +163,14 @@ def test_a_page_number_that_cuts_a_sentence_is_dropped_and_the_sentence_joined()
 
 
 def test_the_rows_of_a_table_are_never_joined_as_a_hard_wrap() -> None:
-    # A reader's table (cells split by tabs) whose rows share a length and end in a Han character (属性:
+    # A reader's table (cells split by tabs) or a pipe table whose rows share a length and end in a Han character (属性:
     # 预期性/约束性) looked hard-wrapped: each row was joined to the next and the table lost its rows.
     rows = [f"类别{k}\t学前三年毛入园率(%)\t9{k}.5\t≥96\t{'预期性' if k % 2 else '约束性'}" for k in range(10)]
     raw = "一、主要指标\n" + "\n".join(rows) + "\n二、主要任务\n"
     assert normalise(_doc(raw)).text.split("\n")[1:-1] == rows
+    piped = [row.replace("\t", " | ") for row in rows]  # a pipe table typed into a page
+    raw = "一、主要指标\n" + "\n".join(piped) + "\n二、主要任务\n"
+    assert normalise(_doc(raw)).text.split("\n")[1:-1] == piped
 
 
 def test_a_dashed_page_number_between_paragraphs_goes_and_a_bare_number_stays() -> None:

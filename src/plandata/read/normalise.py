@@ -464,9 +464,9 @@ def _undone_layout(mt: MappedText) -> MappedText:
             if (
                 abs(len(line) - width) <= 1
                 and _OPEN_END_RE.search(line)
-                and "\t" not in line
+                and not _is_table_row(line)
                 and after
-                and "\t" not in after
+                and not _is_table_row(after)
                 and not _LABEL_START_RE.match(after)
                 and not _PAGE_MARK_RE.match(after)  # a number alone (a table's 序号 cell) continues no sentence
             ):
@@ -474,11 +474,16 @@ def _undone_layout(mt: MappedText) -> MappedText:
     return _without_spans(mt, drop, len(mt.text)) if drop else mt
 
 
+def _is_table_row(line: str) -> bool:
+    """A row of a table: cells split by tabs or pipes (no hard wrap; see `_wrap_width`)."""
+    return "\t" in line or "|" in line
+
+
 def _wrap_width(lines: list[str]) -> int | None:
     """The width a text is hard-wrapped at, if most of its long lines share one (±1)."""
-    # A table's row (cells split by tabs, as the readers of DOCX, PDF and HTML tables write them) is
-    # as long as its cells, not a wrap: rows of one table share a length and would pass for one.
-    long = [len(line) for line in lines if len(line) >= WRAP_MIN_WIDTH and "\t" not in line]
+    # A table's row (cells split by tabs, as the readers of DOCX, PDF and HTML tables write them, or by
+    # pipes) is as long as its cells, not a wrap: rows of one table share a length and would pass for one.
+    long = [len(line) for line in lines if len(line) >= WRAP_MIN_WIDTH and not _is_table_row(line)]
     if len(long) < WRAP_MIN_LINES:
         return None
     counts: dict[int, int] = {}
