@@ -6,7 +6,8 @@ rebuild's time at thousands of documents).  After a build through the cache,
 the rows it wrote are kept beside its record (package/uptodate.py) as one
 uncompressed Arrow IPC file per table, `packages/<folder>.<n>/<table>.arrow`,
 and an index with one row per document: its cache key, where its rows start
-in each table and how many there are, its agencies, warnings and text layer.
+in each table and how many there are, its agencies (rows of a file of the
+distinct agencies, each decoded once), warnings and text layer.
 The next build into that folder memory-maps them and takes a document whose
 cache key is unchanged straight from them (`Snapshot.rows`): the same rows its
 cache entry holds, since the key covers everything they depend on; only the
@@ -29,19 +30,21 @@ from pathlib import Path
 import pyarrow as pa
 
 from plandata.model import Agency
-from plandata.package.cache import agency_from_json, agency_json
+from plandata.package.cache import CorruptEntry, agency_from_json, agency_json
 from plandata.package.document_rows import DocumentRows, rows_of
 from plandata.package.tables import TABLES_BY_NAME, arrow_schema
 
 SNAPSHOT_TABLES = ("documents", "measures", "indicators", "measure_agencies")
 INDEX = "index.arrow"
+AGENCIES = "agencies.arrow"  # every distinct agency mentioned, as JSON (a cache entry's form); the index points in
+_AGENCIES_SCHEMA = pa.schema([("agency", pa.string())])
 _INDEX_SCHEMA = pa.schema(
     [
         ("key", pa.string()),
         ("document_id", pa.string()),
         *((f"{name}_start", pa.int64()) for name in SNAPSHOT_TABLES),
         *((f"{name}_rows", pa.int64()) for name in SNAPSHOT_TABLES),
-        ("agencies", pa.string()),  # JSON, as in a cache entry
+        ("agencies", pa.string()),  # JSON list of rows of AGENCIES: a document's agencies, decoded once each
         ("warnings", pa.string()),  # JSON list
         ("text_layer", pa.string()),
     ]
@@ -70,6 +73,7 @@ class SnapshotWriter:
         }
         self._index: dict[str, list[object]] = {name: [] for name in _INDEX_SCHEMA.names}
         self._next = dict.fromkeys(SNAPSHOT_TABLES, 0)
+        self._agencies: dict[Agency, int] = {}
         self.broken: str | None = None  # why the snapshot could not be written
 
     def append(self, name: str, data: pa.Table) -> None:
@@ -95,7 +99,8 @@ class SnapshotWriter:
             index[f"{name}_start"].append(self._next[name])
             index[f"{name}_rows"].append(count)
             self._next[name] += count
-        index["agencies"].append(json.dumps([agency_json(a) for a in rows.agencies], ensure_ascii=False))
+        ids = [self._agencies.setdefault(agency, len(self._agencies)) for agency in rows.agencies]
+        index["agencies"].append(json.dumps(ids))
         index["warnings"].append(json.dumps(list(warnings), ensure_ascii=False))
         index["text_layer"].append(rows.text_layer)
 
@@ -107,6 +112,9 @@ class SnapshotWriter:
             writer.close()
         with pa.ipc.new_file(str(self.folder / INDEX), _INDEX_SCHEMA) as writer:
             writer.write_table(pa.Table.from_pydict(self._index, schema=_INDEX_SCHEMA))
+        agencies = [json.dumps(agency_json(a), ensure_ascii=False) for a in self._agencies]  # in id order
+        with pa.ipc.new_file(str(self.folder / AGENCIES), _AGENCIES_SCHEMA) as writer:
+            writer.write_table(pa.Table.from_pydict({"agency": agencies}, schema=_AGENCIES_SCHEMA))
         return {path.name: _file_sha256(path) for path in sorted(self.folder.iterdir())}
 
     def discard(self) -> None:
@@ -130,13 +138,17 @@ class Snapshot:
         self.folder = folder
         self.tables = {name: _read(folder / f"{name}.arrow") for name in SNAPSHOT_TABLES}
         self.index = _read(folder / INDEX)
-        if self.index.schema != _INDEX_SCHEMA or any(
-            t.schema != arrow_schema(TABLES_BY_NAME[n]) for n, t in self.tables.items()
+        agencies = _read(folder / AGENCIES)
+        if (
+            agencies.schema != _AGENCIES_SCHEMA
+            or self.index.schema != _INDEX_SCHEMA
+            or any(t.schema != arrow_schema(TABLES_BY_NAME[n]) for n, t in self.tables.items())
         ):
             raise ValueError("a snapshot of another shape")
         keys = self.index.column("key").to_pylist()
         self._places = {key: row for row, key in enumerate(keys) if key}  # "": a document that could not be read
         self._columns: dict[str, list[object]] = {}
+        self._agencies = [agency_from_json(json.loads(a)) for a in agencies.column("agency").to_pylist()]
 
     @classmethod
     def open(cls, folder: Path, sha256: dict[str, str]) -> Snapshot | None:
@@ -147,7 +159,7 @@ class Snapshot:
             if any(_file_sha256(folder / name) != digest for name, digest in sha256.items()):
                 return None
             return cls(folder)
-        except (OSError, ValueError, pa.ArrowException):
+        except (OSError, ValueError, CorruptEntry, pa.ArrowException):
             return None
 
     def _column(self, name: str) -> list[object]:
@@ -168,7 +180,7 @@ class Snapshot:
         for name in SNAPSHOT_TABLES:
             start, count = self._column(f"{name}_start")[row], self._column(f"{name}_rows")[row]
             tables[name] = self.tables[name].slice(start, count)  # type: ignore[arg-type]
-        agencies: tuple[Agency, ...] = tuple(agency_from_json(a) for a in json.loads(self._column("agencies")[row]))  # type: ignore[arg-type]
+        agencies = tuple(self._agencies[i] for i in json.loads(self._column("agencies")[row]))  # type: ignore[arg-type]
         warnings = tuple(json.loads(self._column("warnings")[row]))  # type: ignore[arg-type]
         text_layer = self.index.column("text_layer")[row].as_py()
         document_id = self._column("document_id")[row]
