@@ -109,7 +109,18 @@ def _body_start(lines: list[Line]) -> int:
         return _after_contents(lines, 0)
     first = _after_contents(lines, at + 1)
     numbered = next((i for i in range(first, len(lines)) if _numbered_label(lines[i].text)), None)
-    return numbered if numbered is not None else first
+    if numbered is None:
+        return first
+    # a task table's header above its first category row (`一、…`) opens the body, not the preamble
+    header = next((i for i in range(first, numbered) if _opens_task_table(lines, i)), None)
+    return header if header is not None else numbered
+
+
+def _opens_task_table(lines: list[Line], i: int) -> bool:
+    if not may_open_table(lines[i].text):
+        return False
+    table = find_table(lines, i, lambda _: False)
+    return table is not None and table.kind == "task"
 
 
 def _after_contents(lines: list[Line], first: int) -> int:
