@@ -204,3 +204,35 @@ def test_a_spaced_out_header_cell_is_no_space_aligned_row() -> None:
     lines = split_lines("指  标\n2020年\n2025年\n毛入园率(%)\n90\n95\n二、主要任务")
     table = find_table(lines, 0, lambda t: t.startswith("二、"))
     assert table is not None and table.kind == "indicator" and table.end_line == 6
+
+
+@pytest.mark.parametrize(
+    "category",
+    [
+        "一、夯实基础\t一、夯实基础\t一、夯实基础\t一、夯实基础",  # a colspan cell repeated into every column
+        "一、夯实基础",  # or in the first column, the empty others cut off with the line's edge
+        "| 一、夯实基础 | | | |",
+    ],
+)
+def test_a_category_row_merged_across_a_separated_task_table_is_a_heading(category: str) -> None:
+    piped = category.startswith("|")
+    row = (lambda *cells: f"| {' | '.join(cells)} |") if piped else (lambda *cells: "\t".join(cells))
+    text = "\n".join(
+        [row("序号", "重点任务", "牵头单位", "配合单位"), category, row("1", "建设平台。", "省教育厅", "省财政厅")]
+    )
+    table = find_table(split_lines(text), 0, _never_heading)
+    assert table is not None and table.headings == (1,) and table.end_line == 3
+    assert [r[0].text for r in table.rows] == ["1"]
+
+
+def test_a_heading_after_a_separated_task_table_ends_it() -> None:
+    for after in ("二、保障措施\n加强组织领导。", "二、分工\n序号\t重点任务\t牵头单位\n1\t建设平台。\t区教委"):
+        text = f"序号\t重点任务\t牵头单位\n1\t建设平台。\t省教育厅\n{after}"
+        table = find_table(split_lines(text), 0, _never_heading)
+        assert table is not None and table.end_line == 2 and table.headings == ()
+
+
+def test_a_caption_merged_across_a_task_table_is_no_row() -> None:
+    text = "序号\t重点任务\t牵头单位\n基础教育\t基础教育\t基础教育\n1\t建设平台。\t省教育厅"
+    table = find_table(split_lines(text), 0, _never_heading)
+    assert table is not None and table.headings == () and [r[0].text for r in table.rows] == ["1"]

@@ -29,7 +29,14 @@ from itertools import islice
 from plandata.model import Measure, NormalisedDocument, TableCell
 from plandata.structure import numbering, prose
 from plandata.structure.outline import Outline
-from plandata.structure.table_blocks import Line, TableBlock, find_table, may_open_table, serial_value
+from plandata.structure.table_blocks import (
+    Line,
+    TableBlock,
+    find_table,
+    heading_line,
+    may_open_table,
+    serial_value,
+)
 
 _CELL_EDGE = " \t\n|"  # what may separate a label from its text: spaces, a cell border
 _LEAD_RE = re.compile(r"^[\s|]+")
@@ -274,9 +281,13 @@ class _Reader:
         items += [(self.lines[i].start, i) for i in table.headings]
         for _, item in sorted(items, key=lambda pair: pair[0]):
             if isinstance(item, int):  # a category row: a heading of the outline
-                label = _numbered_label(self.lines[item].text)
+                line = heading_line(self.lines[item])
+                label = _numbered_label(line.text)
                 if label is not None:
-                    self._numbered(label, self.lines[item], item)
+                    found = len(self.found)
+                    self._numbered(label, line, item)
+                    if line is not self.lines[item] and len(self.found) > found:
+                        self.found[-1].end = line.end  # the heading is its cell, not the row repeating it
                 continue
             candidate = _table_row(item, table)
             if candidate is not None:

@@ -196,11 +196,25 @@ def _separated_table(lines: list[Line], at: int, separator: re.Pattern[str]) -> 
         return None
     names = _column_names(tuple(c.text for c in header), roles)
     rows = []
+    headings: list[int] = []
     problems: list[tuple[int, str]] = []
     end = at + 1
-    while end < len(lines) and separator.search(lines[end].text.strip()):
+    while end < len(lines):
+        if not separator.search(lines[end].text.strip()):
+            # a category row whose empty cells were cut off with the line's edge (`一、…`), rows after it
+            if kind == "task" and _is_titled_category(lines[end].text) and _row_follows(lines, end + 1, separator):
+                headings.append(end)
+                end += 1
+                continue
+            break
         if not _RULE_ROW_RE.match(lines[end].text):
             cells = _split_cells(lines[end], separator)
+            spanning = _spanning_text(cells)
+            if spanning is not None:  # a category row merged across the table: a heading, else a caption
+                if kind == "task" and _is_titled_category(spanning):
+                    headings.append(end)
+                end += 1
+                continue
             if len(cells) > len(names):
                 problems.append((end, f"a table row has {len(cells)} cells, its header {len(names)}"))
             # a short row lost its leading merged cells: align it to the right
@@ -213,7 +227,38 @@ def _separated_table(lines: list[Line], at: int, separator: re.Pattern[str]) -> 
         end += 1
     if not rows:
         problems.append((at, "a table header with no rows under it"))
-    return TableBlock(kind, at, end, names, roles, tuple(rows), problems=tuple(problems))
+    return TableBlock(kind, at, end, names, roles, tuple(rows), tuple(headings), tuple(problems))
+
+
+def _row_follows(lines: list[Line], i: int, separator: re.Pattern[str]) -> bool:
+    """Whether line `i` is a data row of a separated table: separated cells, the first no column header."""
+    if i >= len(lines) or not separator.search(lines[i].text.strip()):
+        return False
+    first = _split_cells(lines[i], separator)[0].text
+    return header_role(first) is None
+
+
+def _spanning_text(cells: list[TableCell]) -> str | None:
+    """The text of a row that is one cell merged across the table, None for a row of several cells.
+
+    A merged cell comes out repeated into every column it spans (`一、…\t一、…`, as the format
+    readers write `colspan`) or in the first column with the others empty (`| 一、… | | |`); only a
+    category label makes a lone first cell such a row.
+    """
+    texts = [c.text for c in cells if c.text]
+    if len(cells) < 2 or not texts or len(set(texts)) > 1:
+        return None
+    if len(texts) == 1 and (cells[0].text != texts[0] or not _is_category_heading(texts[0])):
+        return None
+    return texts[0]
+
+
+def heading_line(line: Line) -> Line:
+    """A category row's line as its one cell: the first cell of a row with separators, else the line."""
+    if not _SEPARATOR_RE.search(line.text):
+        return line
+    cell = next((c for c in _split_cells(line) if c.text), None)
+    return line if cell is None else Line(cell.text, cell.start)
 
 
 @dataclass(frozen=True)
@@ -369,6 +414,12 @@ def category_continues(texts: list[str], i: int, limit: int = CATEGORY_LOOKAHEAD
 def _is_category_heading(text: str) -> bool:
     label = numbering.match_label(text)
     return label is not None and label.kind != "bullet" and label.style_key in CATEGORY_STYLES
+
+
+def _is_titled_category(text: str) -> bool:
+    """A category row's label with its title after it on the line (`一、夯实基础`, not `一、` alone)."""
+    label = numbering.match_label(text)
+    return _is_category_heading(text) and label is not None and bool(text[label.end :].strip())
 
 
 def _is_indicator_cell(text: str, is_heading: Callable[[str], bool]) -> bool:
