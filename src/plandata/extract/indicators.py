@@ -63,7 +63,7 @@ LEADING_VERBS_RE = re.compile(
 # base it is compared with (较2020年, 比2020年底), which the quantity does not carry.
 TRAILING_VERBS_RE = re.compile(
     rf"(?:(?:比|较){YEAR}\s*年(?:底|末)?|保持在|稳定在|控制在|(?:提高|提升|增加|增长|下降|降低)到|降至"
-    r"|力争|争取|确保|基本|建成|实现|保持|提高|提升|增加|增长|达到|达|分别|均|都|要|为|是|在)+$"
+    r"|力争|争取|确保|基本|建成|实现|保持|提高|提升|增加|增长|达到|达|分别|年均|均|都|要|为|是|在)+$"
 )
 _METRIC_TRIM = " 的,、"
 DEADLINE_YEAR_RE = re.compile(rf"({YEAR})\s*年")
