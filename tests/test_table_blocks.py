@@ -236,3 +236,28 @@ def test_a_caption_merged_across_a_task_table_is_no_row() -> None:
     text = "序号\t重点任务\t牵头单位\n基础教育\t基础教育\t基础教育\n1\t建设平台。\t省教育厅"
     table = find_table(split_lines(text), 0, _never_heading)
     assert table is not None and table.headings == () and [r[0].text for r in table.rows] == ["1"]
+
+
+@pytest.mark.parametrize(
+    ("cell", "role"),
+    [
+        ("牵头处室", "lead"),  # a provincial department dividing its tasks among its divisions
+        ("配合处室", "support"),
+        ("负责处室", "agency"),
+        ("主要责任部门", "lead"),
+        ("配合责任单位", "support"),
+        ("协助单位", "support"),
+        ("完成期限", "deadline"),
+        ("完成年限", "deadline"),
+    ],
+)
+def test_header_variants(cell: str, role: str) -> None:
+    assert header_role(cell) == role
+
+
+def test_a_separated_task_table_skips_its_header_repeated_and_ends_at_another_header() -> None:
+    header = "序号\t重点任务\t牵头单位"
+    other = "序号\t工作任务\t责任单位\n3\t做好信访。\t办公室"
+    text = f"{header}\n1\t建设平台。\t区教委\n{header}\n2\t培训教师。\t区人社局\n{other}"
+    table = find_table(split_lines(text), 0, _never_heading)
+    assert table is not None and [r[0].text for r in table.rows] == ["1", "2"] and table.end_line == 4

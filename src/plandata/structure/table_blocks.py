@@ -209,6 +209,11 @@ def _separated_table(lines: list[Line], at: int, separator: re.Pattern[str]) -> 
             break
         if not _RULE_ROW_RE.match(lines[end].text):
             cells = _split_cells(lines[end], separator)
+            if _is_header_row(cells):
+                if [c.text for c in cells] != [c.text for c in header]:
+                    break  # another table's header: that table starts here
+                end += 1  # the header repeated (on a new page)
+                continue
             spanning = _spanning_text(cells)
             if spanning is not None:  # a category row merged across the table: a heading, else a caption
                 if kind == "task" and _is_titled_category(spanning):
@@ -228,6 +233,12 @@ def _separated_table(lines: list[Line], at: int, separator: re.Pattern[str]) -> 
     if not rows:
         problems.append((at, "a table header with no rows under it"))
     return TableBlock(kind, at, end, names, roles, tuple(rows), tuple(headings), tuple(problems))
+
+
+def _is_header_row(cells: list[TableCell]) -> bool:
+    """A row of column headers that make a table (`序号 | 重点任务 | 牵头单位`)."""
+    roles = tuple(header_role(c.text) or "" for c in cells)
+    return len(cells) >= 2 and "" not in roles and table_kind(roles) is not None
 
 
 def _row_follows(lines: list[Line], i: int, separator: re.Pattern[str]) -> bool:
