@@ -261,3 +261,21 @@ def test_a_separated_task_table_skips_its_header_repeated_and_ends_at_another_he
     text = f"{header}\n1\t建设平台。\t区教委\n{header}\n2\t培训教师。\t区人社局\n{other}"
     table = find_table(split_lines(text), 0, _never_heading)
     assert table is not None and [r[0].text for r in table.rows] == ["1", "2"] and table.end_line == 4
+
+
+def test_a_flattened_task_table_without_serials_keeps_a_row_that_lost_its_empty_cell() -> None:
+    # the empty support cell of the second row left no line: the next task, a sentence, opens the next row
+    text = "重点任务\n牵头单位\n配合单位\n新建学校。\n区教委\n区财政局\n培训教师。\n区教委\n推进轮岗。\n区教委\n各街道"
+    table = find_table(split_lines(text), 0, _never_heading)
+    assert table is not None and [r[0].text for r in table.rows] == ["新建学校。", "培训教师。", "推进轮岗。"]
+    assert [len(r) for r in table.rows] == [3, 2, 3]
+    assert table.problems == ((6, "a task table row has 2 of 3 cells"),)
+
+
+def test_a_flattened_task_table_whose_unit_cells_end_sentences_is_read_by_width() -> None:
+    text = "重点任务\n牵头单位\n配合单位\n新建学校。\n区教委。\n区财政局。\n培训教师。\n区教委。\n推进轮岗。"
+    table = find_table(split_lines(text), 0, _never_heading)
+    assert table is not None and [[c.text for c in r] for r in table.rows] == [
+        ["新建学校。", "区教委。", "区财政局。"],
+        ["培训教师。", "区教委。", "推进轮岗。"],
+    ]

@@ -372,8 +372,8 @@ def _flattened_table(lines: list[Line], at: int, is_heading: Callable[[str], boo
     if "serial" in roles:
         rows, headings, end, problems = _serial_rows(lines, first, names, roles, layout)
     else:
-        rows, end = _flattened_task_rows(lines, first, names, layout, is_heading)
-        headings, problems = [], []
+        rows, end, problems = _flattened_task_rows(lines, first, names, roles, layout, is_heading)
+        headings = []
     if not rows:
         problems.append((at, "a task table header with no rows under it"))
     return TableBlock(kind, at, end, names, roles, tuple(rows), tuple(headings), tuple(problems))
@@ -446,21 +446,49 @@ def serial_value(text: str) -> int | None:
 
 
 def _flattened_task_rows(
-    lines: list[Line], at: int, names: tuple[str, ...], layout: _Layout, is_heading: Callable[[str], bool]
-) -> tuple[list[tuple[TableCell, ...]], int]:
-    """Rows of as many cells as the header has, up to a heading (a table without a 序号 column)."""
+    lines: list[Line],
+    at: int,
+    names: tuple[str, ...],
+    roles: tuple[str, ...],
+    layout: _Layout,
+    is_heading: Callable[[str], bool],
+) -> tuple[list[tuple[TableCell, ...]], int, list[tuple[int, str]]]:
+    """Rows of as many cells as the header has, up to a heading (a table without a 序号 column).
+
+    An empty cell leaves no line behind in the normalised text, so a row may
+    come short: where the task column comes first and every task so far ends
+    its sentence (`。`) while no unit cell did, a cell ending one in a units
+    column is the next row's task, and the short row is kept and reported.
+    """
     rows: list[tuple[TableCell, ...]] = []
+    problems: list[tuple[int, str]] = []
+    tasks_end, units_end = True, False  # every task cell so far ends a sentence; some unit cell does
     while True:
         chunk: list[FlatCell] = []
-        i = at
+        i, cut = at, False
+        may_cut = bool(rows) and roles[0] == "task" and tasks_end and not units_end
         while len(chunk) < len(names) and (cell := next_cell(lines, i, layout)) is not None:
+            if may_cut and len(chunk) >= 2 and roles[len(chunk)] in RESPONSIBILITY_ROLES and _ends_sentence(cell.text):
+                cut = True  # the next row's task: this row lost an empty cell
+                break
             chunk.append(cell)
             i = cell.next_line
-        if len(chunk) < len(names) or any(is_heading(c.text) for c in chunk):
+        short = cut and len(chunk) < len(names)
+        if (len(chunk) < len(names) and not short) or any(is_heading(c.text) for c in chunk):
             break
-        rows.append(tuple(TableCell(n, c.text, c.start, c.end) for n, c in zip(names, chunk, strict=True)))
+        if short:
+            problems.append((chunk[0].line, f"a task table row has {len(chunk)} of {len(names)} cells"))
+        rows.append(tuple(TableCell(n, c.text, c.start, c.end) for n, c in zip(names, chunk, strict=False)))
+        tasks_end = tasks_end and _ends_sentence(chunk[0].text)
+        units_end = units_end or any(
+            _ends_sentence(c.text) for r, c in zip(roles[1:], chunk[1:], strict=False) if r in RESPONSIBILITY_ROLES
+        )
         at = i
-    return rows, at
+    return rows, at, problems
+
+
+def _ends_sentence(text: str) -> bool:
+    return text.rstrip().endswith(("。", ";", "!", "?"))
 
 
 def _serial_rows(
