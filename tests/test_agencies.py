@@ -182,7 +182,7 @@ def test_positions_unique_per_measure(path: Path) -> None:
 def test_fixture_cases_guard() -> None:
     # Guards against a fixture silently losing its expectations.
     counts = {p.stem: len(load_case(p).expected) for p in CASES}
-    assert len(counts) == 11
+    assert len(counts) == 12
     assert all(n >= 4 for n in counts.values()), counts
 
 

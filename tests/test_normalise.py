@@ -186,6 +186,45 @@ def test_a_dashed_page_number_between_paragraphs_goes_and_a_bare_number_stays() 
     assert normalise(_doc(table)).text == table.strip()
 
 
+def test_a_flattened_task_table_is_neither_hard_wrapped_nor_cut_by_page_numbers() -> None:
+    # its agency cells and the title happen to share a width, but the task cells and the sentences run
+    # longer, as no line of a hard-wrapped text does; a 序号 after a long cell ending mid-word is no page
+    # number, as it comes a few lines after the number before it
+    rows = [
+        (
+            "1",
+            "实施学前教育普及普惠行动,公办园在园幼儿占比持续提高,普惠性资源供给扩大。",
+            "省教育厅",
+            "省发展改革委、省财政厅、各市(州)人民政府",
+        ),
+        ("2", "推进县域义务教育优质均衡发展,缩小城乡差距。", "省教育厅", "省财政厅、省自然资源厅、省住房城乡建设厅"),
+        (
+            "3",
+            "深化职业教育产教融合,建设一批省级产教融合型企业和实训基地。",
+            "省发展改革委",
+            "省教育厅、省人力资源社会保障厅、省国资委",
+        ),
+        (
+            "4",
+            "加强教师队伍建设,落实中小学教师平均工资收入水平不低于当地公务员平均工资收入水平。",
+            "省教育厅",
+            "省财政厅、省人力资源社会保障厅、省委编办",
+        ),
+    ]
+    text = "\n".join(
+        [
+            "某省“十四五”教育发展规划重点任务分工方案",
+            "为确保规划各项任务落到实处,现制定如下分工方案,请各地各部门认真贯彻执行。",
+            "一、重点任务分工",
+            "序号\n重点任务\n牵头单位\n配合单位",
+            *("\n".join(row) for row in rows),
+            "二、保障措施",
+            "各市(州)人民政府要切实履行主体责任,省教育厅会同有关部门加强督导检查。",
+        ]
+    )
+    assert normalise(_doc(text)).text == text
+
+
 def test_a_hard_wrapped_text_is_joined_back_into_its_paragraphs() -> None:
     body = "推进教育优质均衡发展扩大优质资源覆盖面提升办学水平和育人质量加强教师队伍建设深化评价改革"
     width = 24

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import cn2an
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plandata.extract.numbers import NUMERAL_RE, fold_digits, is_chinese, next_numeral, parse_numeral
+from plandata.extract.numbers import NUMERAL_RE, YEAR, fold_digits, is_chinese, next_numeral, parse_numeral, year_number
 
 
 @pytest.mark.parametrize(
@@ -64,3 +66,15 @@ def test_next_numeral_finds_what_the_pattern_finds(text: str, pos: int) -> None:
     found = next_numeral(text, pos, len(text))
     assert (found and found.span()) == (expected and expected.span())
     assert (found and found.group("percent")) == (expected and expected.group("percent"))
+
+
+@pytest.mark.parametrize(
+    ("written", "year"), [("2025", 2025), ("二〇二五", 2025), ("二零二一", 2021), ("二○三五", 2035), ("二O二O", 2020)]
+)
+def test_years_written_digit_by_digit(written: str, year: int) -> None:
+    assert re.fullmatch(YEAR, written) and year_number(written) == year
+
+
+@pytest.mark.parametrize("text", ["二十五", "一二三四", "三〇二五", "205"])
+def test_numbers_that_are_no_years(text: str) -> None:
+    assert re.fullmatch(YEAR, text) is None

@@ -57,6 +57,8 @@ EDGE_CASES = {
     "indicator_table_pipe",  # 主要指标 rows are no measures
     "indicator_table_flat",
     "task_table_categories",  # 一、 category rows between rising 序号 of a flattened task table
+    "task_table_merged_categories",  # a category cell merged across a separated table, repeated in every column
+    "task_table_under_title",  # a task table right under the title: its header opens the body, not its first 一、
     "task_table_pipe_ended",  # every cell a line closed by ` |`, a column naming people
     "bullet_own_line",  # ★ on a line of its own
     "bullet_run_in",  # --- before a run-in title

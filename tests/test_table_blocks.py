@@ -204,3 +204,78 @@ def test_a_spaced_out_header_cell_is_no_space_aligned_row() -> None:
     lines = split_lines("指  标\n2020年\n2025年\n毛入园率(%)\n90\n95\n二、主要任务")
     table = find_table(lines, 0, lambda t: t.startswith("二、"))
     assert table is not None and table.kind == "indicator" and table.end_line == 6
+
+
+@pytest.mark.parametrize(
+    "category",
+    [
+        "一、夯实基础\t一、夯实基础\t一、夯实基础\t一、夯实基础",  # a colspan cell repeated into every column
+        "一、夯实基础",  # or in the first column, the empty others cut off with the line's edge
+        "| 一、夯实基础 | | | |",
+    ],
+)
+def test_a_category_row_merged_across_a_separated_task_table_is_a_heading(category: str) -> None:
+    piped = category.startswith("|")
+    row = (lambda *cells: f"| {' | '.join(cells)} |") if piped else (lambda *cells: "\t".join(cells))
+    text = "\n".join(
+        [row("序号", "重点任务", "牵头单位", "配合单位"), category, row("1", "建设平台。", "省教育厅", "省财政厅")]
+    )
+    table = find_table(split_lines(text), 0, _never_heading)
+    assert table is not None and table.headings == (1,) and table.end_line == 3
+    assert [r[0].text for r in table.rows] == ["1"]
+
+
+def test_a_heading_after_a_separated_task_table_ends_it() -> None:
+    for after in ("二、保障措施\n加强组织领导。", "二、分工\n序号\t重点任务\t牵头单位\n1\t建设平台。\t区教委"):
+        text = f"序号\t重点任务\t牵头单位\n1\t建设平台。\t省教育厅\n{after}"
+        table = find_table(split_lines(text), 0, _never_heading)
+        assert table is not None and table.end_line == 2 and table.headings == ()
+
+
+def test_a_caption_merged_across_a_task_table_is_no_row() -> None:
+    text = "序号\t重点任务\t牵头单位\n基础教育\t基础教育\t基础教育\n1\t建设平台。\t省教育厅"
+    table = find_table(split_lines(text), 0, _never_heading)
+    assert table is not None and table.headings == () and [r[0].text for r in table.rows] == ["1"]
+
+
+@pytest.mark.parametrize(
+    ("cell", "role"),
+    [
+        ("牵头处室", "lead"),  # a provincial department dividing its tasks among its divisions
+        ("配合处室", "support"),
+        ("负责处室", "agency"),
+        ("主要责任部门", "lead"),
+        ("配合责任单位", "support"),
+        ("协助单位", "support"),
+        ("完成期限", "deadline"),
+        ("完成年限", "deadline"),
+    ],
+)
+def test_header_variants(cell: str, role: str) -> None:
+    assert header_role(cell) == role
+
+
+def test_a_separated_task_table_skips_its_header_repeated_and_ends_at_another_header() -> None:
+    header = "序号\t重点任务\t牵头单位"
+    other = "序号\t工作任务\t责任单位\n3\t做好信访。\t办公室"
+    text = f"{header}\n1\t建设平台。\t区教委\n{header}\n2\t培训教师。\t区人社局\n{other}"
+    table = find_table(split_lines(text), 0, _never_heading)
+    assert table is not None and [r[0].text for r in table.rows] == ["1", "2"] and table.end_line == 4
+
+
+def test_a_flattened_task_table_without_serials_keeps_a_row_that_lost_its_empty_cell() -> None:
+    # the empty support cell of the second row left no line: the next task, a sentence, opens the next row
+    text = "重点任务\n牵头单位\n配合单位\n新建学校。\n区教委\n区财政局\n培训教师。\n区教委\n推进轮岗。\n区教委\n各街道"
+    table = find_table(split_lines(text), 0, _never_heading)
+    assert table is not None and [r[0].text for r in table.rows] == ["新建学校。", "培训教师。", "推进轮岗。"]
+    assert [len(r) for r in table.rows] == [3, 2, 3]
+    assert table.problems == ((6, "a task table row has 2 of 3 cells"),)
+
+
+def test_a_flattened_task_table_whose_unit_cells_end_sentences_is_read_by_width() -> None:
+    text = "重点任务\n牵头单位\n配合单位\n新建学校。\n区教委。\n区财政局。\n培训教师。\n区教委。\n推进轮岗。"
+    table = find_table(split_lines(text), 0, _never_heading)
+    assert table is not None and [[c.text for c in r] for r in table.rows] == [
+        ["新建学校。", "区教委。", "区财政局。"],
+        ["培训教师。", "区教委。", "推进轮岗。"],
+    ]

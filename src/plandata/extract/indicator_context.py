@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from plandata.extract.numbers import parse_chinese
+from plandata.extract.numbers import parse_chinese, year_number
 from plandata.extract.quantity_rules import PatternRule, load_achievement_cues, load_year_forms
 from plandata.rules.rule_regex import RuleFilter
 
@@ -63,7 +63,7 @@ def five_year_plan_end(number: int) -> int:
 
 def _year_marker(rule: PatternRule, m: re.Match[str], offset: int, plan_period_end: int | None) -> _Marker | None:
     if rule.kind == "year":
-        return _Marker(offset + m.start(), int(m.group("year")), rule.source, False)
+        return _Marker(offset + m.start(), year_number(m.group("year")), rule.source, False)
     if rule.kind == "plan":
         return _Marker(offset + m.start(), plan_period_end, rule.source if plan_period_end else None, False)
     number = parse_chinese("十" + m.group("plan"))

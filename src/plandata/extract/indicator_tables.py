@@ -30,7 +30,7 @@ by a metric and numbers is a category row (`一、发展水平`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from plandata.extract.numbers import NUMERAL_RE, parse_numeral
@@ -322,7 +322,26 @@ def _row_groups(body: list[Cell], columns: _Columns, delimited: bool) -> list[li
     return rows
 
 
-def _read_rows(group: list[Cell], columns: _Columns, plan_period_end: int | None) -> list[TableRow]:
+def _read_table_rows(groups: list[list[Cell]], columns: _Columns, plan_period_end: int | None) -> list[TableRow]:
+    """The indicator rows of a table's row groups; a `其中:` sub-row's parent may be in an earlier group."""
+    rows: list[TableRow] = []
+    state = _Parent()
+    for group in groups:
+        rows += _read_rows(group, columns, plan_period_end, state)
+    return rows
+
+
+@dataclass
+class _Parent:
+    """The last metric that was no sub-row, and whether the row read last was one of its sub-rows."""
+
+    metric: _Metric | None = None
+    in_subs: bool = False
+
+
+def _read_rows(
+    group: list[Cell], columns: _Columns, plan_period_end: int | None, state: _Parent | None = None
+) -> list[TableRow]:
     """The indicator rows of one group of cells (a table row with its `其中:` sub-rows).
 
     The group is cut into segments, each a run of text cells (categories, a
@@ -330,7 +349,11 @@ def _read_rows(group: list[Cell], columns: _Columns, plan_period_end: int | None
     sub-metrics come before all its values holds their cells column by column
     (`其中:小学` / `初中` / base, base / target, target); any other is one row,
     aligned from the right on the header's columns.  An attribute written once
-    after the last segment applies to all of them.
+    after the last segment applies to all of them.  A sub-row's metric is
+    qualified by its parent (`专任教师本科以上学历比例(小学)`) and takes its
+    unit, unless it names a measure of its own; a bare name right after a
+    sub-row (`其中:小学` / … / `初中`) is a sub-row too.  `state` carries the
+    parent from group to group.
     """
     value_kinds = [k for k in columns.kinds if k != "attribute"]
     segments = _segments(group)
@@ -341,22 +364,55 @@ def _read_rows(group: list[Cell], columns: _Columns, plan_period_end: int | None
             shared = last
             segments[-1] = (segments[-1][0], segments[-1][1][:-1])
     rows: list[TableRow] = []
-    parent: _Metric | None = None
+    state = state if state is not None else _Parent()
     for texts, values in segments:
         metrics = [_Metric.of(c) for c in texts]
         subs = [k for k, m in enumerate(metrics) if m.sub]
         if subs and subs[0] > 0 and len(values) > len(value_kinds):
             rows += _column_major(metrics[subs[0] - 1], metrics[subs[0] :], values, shared, columns, plan_period_end)
+            state.metric, state.in_subs = metrics[subs[0] - 1], True
             continue
         cells = [*texts[-1:], *values, *([shared] if shared else [])]
         metric = metrics[-1] if metrics else None
+        parent = state.metric
+        if metric is not None and not metric.sub and len(metrics) == 1 and state.in_subs and _is_sibling(metric):
+            metric = replace(metric, sub=True)  # `初中` after `其中:小学`: a sibling sub-row
         if metric is not None and not metric.sub:
-            parent = metric
+            state.metric, state.in_subs = metric, False
         elif metric is not None and parent is not None and not metric.name:
             metric = parent
+        elif metric is not None and parent is not None:
+            metric = _qualified(parent, metric)
+            state.in_subs = True
         row = _read_row(cells, metric, columns, plan_period_end) if metric else None
         rows += [row] if row else []
     return rows
+
+
+# How a metric's name ends when it names a measure of its own (`公办园在园幼儿占比`), not a part of its
+# parent's (`小学`, `本地户籍`).
+_MEASURE_HEAD_RE = re.compile(r"(?:率|比例|比重|占比|比|数|量|额|年限|面积|经费|投入|收入|指数|水平|值|规模|人次)$")
+
+
+def _is_part_name(metric: _Metric) -> bool:
+    """A sub-row's name that names a part of its parent's measure: no unit and no measure of its own."""
+    return bool(metric.name) and metric.unit is None and not _MEASURE_HEAD_RE.search(metric.name)
+
+
+# Longest name, unnumbered, that continues a list of sub-rows without `其中:` (`初中` after `其中:小学`);
+# a longer one (`新增公办学位`) is a metric of its own.
+SIBLING_MAX_CHARS = 4
+
+
+def _is_sibling(metric: _Metric) -> bool:
+    return _is_part_name(metric) and len(metric.name) <= SIBLING_MAX_CHARS and match_label(metric.cell.text) is None
+
+
+def _qualified(parent: _Metric, sub: _Metric) -> _Metric:
+    """A sub-row's metric: `parent(sub)` with the parent's unit, unless it names a measure of its own."""
+    if not _is_part_name(sub):
+        return replace(sub, sub=True)
+    return _Metric(sub.cell, f"{parent.name}({sub.name})", parent.unit, True)
 
 
 def _segments(group: list[Cell]) -> list[tuple[list[Cell], list[Cell]]]:
@@ -423,7 +479,7 @@ def _column_major(
             name = f"{parent.name}({metric.name})" if metric.name else parent.name
             metric = _Metric(parent.cell, name, metric.unit or parent.unit, True)
         elif metric is not parent:
-            metric = _Metric(metric.cell, metric.name, metric.unit or parent.unit, True)
+            metric = _qualified(parent, metric)
         row = _read_row([metric.cell, *own, *([shared] if shared else [])], metric, columns, plan_period_end)
         rows += [row] if row else []
     return rows
@@ -557,7 +613,7 @@ def _table_at(
             break
         body.extend(line_cells)
         line_no += 1
-    rows = [r for g in _row_groups(body, columns, delimited) for r in _read_rows(g, columns, plan_period_end)]
+    rows = _read_table_rows(_row_groups(body, columns, delimited), columns, plan_period_end)
     if not rows:
         return None, index + 1
     return IndicatorTable(min(lines[index][0], header[0].start), body[-1].end, tuple(rows)), line_no

@@ -38,6 +38,7 @@ from dataclasses import dataclass, replace
 
 from plandata.extract.indicator_context import Context, lead_year, paragraph_year, read_context, year_of
 from plandata.extract.indicator_tables import IndicatorTable, TableRow, find_indicator_tables
+from plandata.extract.numbers import YEAR, year_number
 from plandata.extract.quantities import Quantity, find_quantities
 from plandata.extract.quantity_rules import load_units
 from plandata.model import Indicator, Measure, NormalisedDocument
@@ -55,17 +56,17 @@ JOINER_RE = re.compile(r"、|以及|和|及|与|并")
 # Scope words (全区, 全市) and a leading year (2026年) go too: they are in other columns.
 LEADING_VERBS_RE = re.compile(
     r"^(?:其中|确保|力争|争取|实现|使得|使|保持|推动|促进|全面|基本|进一步|继续|实施|完成|达成|要|全[区市县省国镇]"
-    r"|(?:到|至|于)?(?:19|20)\d{2}\s*年(?:底|末)?(?:前|以前|之前)?)+"
+    rf"|(?:到|至|于)?{YEAR}\s*年(?:底|末)?(?:前|以前|之前)?)+"
 )
 # Verbs that link a metric named before the number to it (覆盖率保持在100%).
 # What ends a metric but is not part of it: the verb before the number (提高到, 力争达到, 建成), and the
 # base it is compared with (较2020年, 比2020年底), which the quantity does not carry.
 TRAILING_VERBS_RE = re.compile(
-    r"(?:(?:比|较)(?:19|20)\d{2}\s*年(?:底|末)?|保持在|稳定在|控制在|(?:提高|提升|增加|增长|下降|降低)到|降至"
-    r"|力争|争取|确保|基本|建成|实现|保持|提高|提升|增加|增长|达到|达|分别|均|都|要|为|是|在)+$"
+    rf"(?:(?:比|较){YEAR}\s*年(?:底|末)?|保持在|稳定在|控制在|(?:提高|提升|增加|增长|下降|降低)到|降至"
+    r"|力争|争取|确保|基本|建成|实现|保持|提高|提升|增加|增长|达到|达|分别|年均|均|都|要|为|是|在)+$"
 )
 _METRIC_TRIM = " 的,、"
-DEADLINE_YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
+DEADLINE_YEAR_RE = re.compile(rf"({YEAR})\s*年")
 
 
 @dataclass(frozen=True)
@@ -335,7 +336,7 @@ class _Years:
                 return year[0], "deadline"
             # A deadline cell is a date on its own (2025年12月, 2023—2025年, 2022年启动、2025年完成): its last year.
             if years := DEADLINE_YEAR_RE.findall(written):
-                return int(years[-1]), "deadline"
+                return year_number(years[-1]), "deadline"
         return None
 
     def _paragraph(self, pos: int) -> tuple[int, str] | None:

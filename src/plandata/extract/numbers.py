@@ -51,6 +51,19 @@ _NUMERAL_START_RE = re.compile(rf"[百\d０-９{CN_DIGITS}十]")
 _DIGIT_RUN_RE = re.compile(r"[〇一二两三四五六七八九]{2}")
 
 
+# A year written digit by digit: 〇 also as 零, as the circle ○ or as a letter O or a zero.
+CN_YEAR = "(?:一九|二[〇零○O0])[〇零○O0一二三四五六七八九]{2}"
+# A year as plans write it, Arabic or Chinese (`year_number` reads it); the patterns of
+# data/year_forms.csv spell the same.
+YEAR = rf"(?:(?:19|20)\d{{2}}|{CN_YEAR})"
+_YEAR_DIGITS = str.maketrans("〇零○O0一二三四五六七八九", "00000123456789")
+
+
+def year_number(text: str) -> int:
+    """The year `2025`, `二〇二五` or `二O二五` names."""
+    return int(text.translate(_YEAR_DIGITS))
+
+
 def next_numeral(text: str, pos: int, end: int) -> re.Match[str] | None:
     """Same as `NUMERAL_RE.search(text, pos, end)`, faster on text with few numerals."""
     while (start := _NUMERAL_START_RE.search(text, pos, end)) is not None:

@@ -269,16 +269,22 @@ def _read_scaled_infix(text: str, reading: _Reading) -> bool:
 
 
 def _read_range(text: str, reading: _Reading) -> None:
-    """Extend a reading to a range when a separator and a larger number follow."""
-    sep = _word_at(text, reading.cursor, "between")
+    """Extend a reading to a range when a separator and a larger number follow.
+
+    The scale of the unit may be written at both ends (`3万—5万个`, `10亿—20亿元`).
+    """
+    scale = ""
+    if reading.unit is None and text[reading.cursor : reading.cursor + 1] in ("万", "亿"):
+        scale = text[reading.cursor]
+    sep = _word_at(text, reading.cursor + len(scale), "between")
     if not sep or reading.infix:
         return
-    m = NUMERAL_RE.match(text, reading.cursor + len(sep.word))
+    m = NUMERAL_RE.match(text, reading.cursor + len(scale) + len(sep.word))
     top = parse_numeral(m.group()) if m else None
     if m is None or top is None or top <= reading.value:
         return
     unit = _unit_at(text, m.end())
-    if unit is None or (reading.unit and reading.unit != unit):
+    if unit is None or (reading.unit and reading.unit != unit) or not unit.unit.startswith(scale):
         return
     reading.value_max, reading.separator, reading.unit = top, sep.word, unit
     reading.cursor = m.end() + len(unit.unit)

@@ -398,6 +398,9 @@ _OPEN_END_RE = re.compile(r"[\u3400-\u9fff]$")
 _LABEL_START_RE = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.]|\(|第[一二三四五六七八九十0-9]+[章节条部篇]|[0-9]+[.、)]|[①-⑳★☆●■□◆▲])"
 )
+_BARE_NUMBER_RE = re.compile(r"^\s*([0-9]{1,3})\s*$")
+# A number alone this few lines below the one before it is the next row's 序号 of a flattened table.
+SERIAL_MAX_GAP_LINES = 12
 PAGE_CUT_MIN_CHARS = 20  # the line a page number cuts is running text, not a heading
 DOUBLED_MIN_CHARS = 8  # a line of at least this many characters, every one written twice
 # A hard-wrapped text: at least this many lines, and this share of its long lines of one width.
@@ -405,6 +408,9 @@ WRAP_MIN_LINES = 8
 WRAP_MIN_SHARE = 0.5
 WRAP_MIN_WIDTH = 20
 WRAP_MAX_WIDTH = 60
+# A wrap width is the text's measure: few long lines run past it (a flattened table's cells of one width,
+# among sentences of every length, are no wrap).
+WRAP_MAX_OVER_SHARE = 0.2
 
 _EDGE_SPACES = " \t\u00a0"
 _BLANK_LINES_RE = re.compile(r"\n\n+")  # not \n{2,}: a literal prefix lets the engine skip ahead
@@ -440,13 +446,15 @@ def _undone_layout(mt: MappedText) -> MappedText:
     for k, line in enumerate(lines):
         if len(line) >= DOUBLED_MIN_CHARS and len(line) % 2 == 0 and line[0::2] == line[1::2] and _HAN_RE.search(line):
             drop += [(starts[k] + i, starts[k] + i + 1) for i in range(1, len(line), 2)]
+    serials = _serial_lines(lines)
     for k, line in enumerate(lines):
         if not _PAGE_MARK_RE.match(line):
             continue
         before = lines[k - 1].rstrip() if k else ""
         after = lines[k + 1].lstrip() if k + 1 < len(lines) else ""
         if (
-            len(before) >= PAGE_CUT_MIN_CHARS
+            k not in serials
+            and len(before) >= PAGE_CUT_MIN_CHARS
             and _OPEN_END_RE.search(before)
             and not _LABEL_START_RE.match(before)  # a heading above a table's serial number cell
             and _CONTINUES_RE.match(after)
@@ -479,8 +487,25 @@ def _is_table_row(line: str) -> bool:
     return "\t" in line or "|" in line
 
 
+def _serial_lines(lines: list[str]) -> set[int]:
+    """Lines holding a number alone that follows the one before it a few lines up: a flattened table's 序号.
+
+    Page numbers rise too, but a page of text lies between them.
+    """
+    found: set[int] = set()
+    last: tuple[int, int] | None = None  # (line, number) of the last number alone on its line
+    for k, line in enumerate(lines):
+        if (m := _BARE_NUMBER_RE.match(line)) is None:
+            continue
+        number = int(m.group(1))
+        if last is not None and number == last[1] + 1 and k - last[0] <= SERIAL_MAX_GAP_LINES:
+            found.add(k)
+        last = (k, number)
+    return found
+
+
 def _wrap_width(lines: list[str]) -> int | None:
-    """The width a text is hard-wrapped at, if most of its long lines share one (±1)."""
+    """The width a text is hard-wrapped at, if most of its long lines share one (±1) and few run past it."""
     # A table's row (cells split by tabs, as the readers of DOCX, PDF and HTML tables write them, or by
     # pipes) is as long as its cells, not a wrap: rows of one table share a length and would pass for one.
     long = [len(line) for line in lines if len(line) >= WRAP_MIN_WIDTH and not _is_table_row(line)]
@@ -491,7 +516,8 @@ def _wrap_width(lines: list[str]) -> int | None:
         counts[n] = counts.get(n, 0) + 1
     width = max(counts, key=lambda n: (counts.get(n - 1, 0) + counts[n] + counts.get(n + 1, 0), n))
     share = (counts.get(width - 1, 0) + counts[width] + counts.get(width + 1, 0)) / len(long)
-    return width if share >= WRAP_MIN_SHARE and width <= WRAP_MAX_WIDTH else None
+    over = sum(1 for n in long if n > width + 1) / len(long)
+    return width if share >= WRAP_MIN_SHARE and over <= WRAP_MAX_OVER_SHARE and width <= WRAP_MAX_WIDTH else None
 
 
 def normalise(raw: RawDocument, rules: tuple[NoiseRule, ...] | None = None) -> NormalisedDocument:

@@ -29,7 +29,14 @@ from itertools import islice
 from plandata.model import Measure, NormalisedDocument, TableCell
 from plandata.structure import numbering, prose
 from plandata.structure.outline import Outline
-from plandata.structure.table_blocks import Line, TableBlock, find_table, may_open_table, serial_value
+from plandata.structure.table_blocks import (
+    Line,
+    TableBlock,
+    find_table,
+    heading_line,
+    may_open_table,
+    serial_value,
+)
 
 _CELL_EDGE = " \t\n|"  # what may separate a label from its text: spaces, a cell border
 _LEAD_RE = re.compile(r"^[\s|]+")
@@ -109,7 +116,18 @@ def _body_start(lines: list[Line]) -> int:
         return _after_contents(lines, 0)
     first = _after_contents(lines, at + 1)
     numbered = next((i for i in range(first, len(lines)) if _numbered_label(lines[i].text)), None)
-    return numbered if numbered is not None else first
+    if numbered is None:
+        return first
+    # a task table's header above its first category row (`一、…`) opens the body, not the preamble
+    header = next((i for i in range(first, numbered) if _opens_task_table(lines, i)), None)
+    return header if header is not None else numbered
+
+
+def _opens_task_table(lines: list[Line], i: int) -> bool:
+    if not may_open_table(lines[i].text):
+        return False
+    table = find_table(lines, i, lambda _: False)
+    return table is not None and table.kind == "task"
 
 
 def _after_contents(lines: list[Line], first: int) -> int:
@@ -263,9 +281,13 @@ class _Reader:
         items += [(self.lines[i].start, i) for i in table.headings]
         for _, item in sorted(items, key=lambda pair: pair[0]):
             if isinstance(item, int):  # a category row: a heading of the outline
-                label = _numbered_label(self.lines[item].text)
+                line = heading_line(self.lines[item])
+                label = _numbered_label(line.text)
                 if label is not None:
-                    self._numbered(label, self.lines[item], item)
+                    found = len(self.found)
+                    self._numbered(label, line, item)
+                    if line is not self.lines[item] and len(self.found) > found:
+                        self.found[-1].end = line.end  # the heading is its cell, not the row repeating it
                 continue
             candidate = _table_row(item, table)
             if candidate is not None:

@@ -196,11 +196,30 @@ def _separated_table(lines: list[Line], at: int, separator: re.Pattern[str]) -> 
         return None
     names = _column_names(tuple(c.text for c in header), roles)
     rows = []
+    headings: list[int] = []
     problems: list[tuple[int, str]] = []
     end = at + 1
-    while end < len(lines) and separator.search(lines[end].text.strip()):
+    while end < len(lines):
+        if not separator.search(lines[end].text.strip()):
+            # a category row whose empty cells were cut off with the line's edge (`一、…`), rows after it
+            if kind == "task" and _is_titled_category(lines[end].text) and _row_follows(lines, end + 1, separator):
+                headings.append(end)
+                end += 1
+                continue
+            break
         if not _RULE_ROW_RE.match(lines[end].text):
             cells = _split_cells(lines[end], separator)
+            if _is_header_row(cells):
+                if [c.text for c in cells] != [c.text for c in header]:
+                    break  # another table's header: that table starts here
+                end += 1  # the header repeated (on a new page)
+                continue
+            spanning = _spanning_text(cells)
+            if spanning is not None:  # a category row merged across the table: a heading, else a caption
+                if kind == "task" and _is_titled_category(spanning):
+                    headings.append(end)
+                end += 1
+                continue
             if len(cells) > len(names):
                 problems.append((end, f"a table row has {len(cells)} cells, its header {len(names)}"))
             # a short row lost its leading merged cells: align it to the right
@@ -213,7 +232,44 @@ def _separated_table(lines: list[Line], at: int, separator: re.Pattern[str]) -> 
         end += 1
     if not rows:
         problems.append((at, "a table header with no rows under it"))
-    return TableBlock(kind, at, end, names, roles, tuple(rows), problems=tuple(problems))
+    return TableBlock(kind, at, end, names, roles, tuple(rows), tuple(headings), tuple(problems))
+
+
+def _is_header_row(cells: list[TableCell]) -> bool:
+    """A row of column headers that make a table (`序号 | 重点任务 | 牵头单位`)."""
+    roles = tuple(header_role(c.text) or "" for c in cells)
+    return len(cells) >= 2 and "" not in roles and table_kind(roles) is not None
+
+
+def _row_follows(lines: list[Line], i: int, separator: re.Pattern[str]) -> bool:
+    """Whether line `i` is a data row of a separated table: separated cells, the first no column header."""
+    if i >= len(lines) or not separator.search(lines[i].text.strip()):
+        return False
+    first = _split_cells(lines[i], separator)[0].text
+    return header_role(first) is None
+
+
+def _spanning_text(cells: list[TableCell]) -> str | None:
+    """The text of a row that is one cell merged across the table, None for a row of several cells.
+
+    A merged cell comes out repeated into every column it spans (`一、…\t一、…`, as the format
+    readers write `colspan`) or in the first column with the others empty (`| 一、… | | |`); only a
+    category label makes a lone first cell such a row.
+    """
+    texts = [c.text for c in cells if c.text]
+    if len(cells) < 2 or not texts or len(set(texts)) > 1:
+        return None
+    if len(texts) == 1 and (cells[0].text != texts[0] or not _is_category_heading(texts[0])):
+        return None
+    return texts[0]
+
+
+def heading_line(line: Line) -> Line:
+    """A category row's line as its one cell: the first cell of a row with separators, else the line."""
+    if not _SEPARATOR_RE.search(line.text):
+        return line
+    cell = next((c for c in _split_cells(line) if c.text), None)
+    return line if cell is None else Line(cell.text, cell.start)
 
 
 @dataclass(frozen=True)
@@ -316,8 +372,8 @@ def _flattened_table(lines: list[Line], at: int, is_heading: Callable[[str], boo
     if "serial" in roles:
         rows, headings, end, problems = _serial_rows(lines, first, names, roles, layout)
     else:
-        rows, end = _flattened_task_rows(lines, first, names, layout, is_heading)
-        headings, problems = [], []
+        rows, end, problems = _flattened_task_rows(lines, first, names, roles, layout, is_heading)
+        headings = []
     if not rows:
         problems.append((at, "a task table header with no rows under it"))
     return TableBlock(kind, at, end, names, roles, tuple(rows), tuple(headings), tuple(problems))
@@ -371,6 +427,12 @@ def _is_category_heading(text: str) -> bool:
     return label is not None and label.kind != "bullet" and label.style_key in CATEGORY_STYLES
 
 
+def _is_titled_category(text: str) -> bool:
+    """A category row's label with its title after it on the line (`一、夯实基础`, not `一、` alone)."""
+    label = numbering.match_label(text)
+    return _is_category_heading(text) and label is not None and bool(text[label.end :].strip())
+
+
 def _is_indicator_cell(text: str, is_heading: Callable[[str], bool]) -> bool:
     return len(text) <= INDICATOR_CELL_MAX_CHARS and not _SENTENCE_END_RE.search(text) and not is_heading(text)
 
@@ -384,21 +446,49 @@ def serial_value(text: str) -> int | None:
 
 
 def _flattened_task_rows(
-    lines: list[Line], at: int, names: tuple[str, ...], layout: _Layout, is_heading: Callable[[str], bool]
-) -> tuple[list[tuple[TableCell, ...]], int]:
-    """Rows of as many cells as the header has, up to a heading (a table without a 序号 column)."""
+    lines: list[Line],
+    at: int,
+    names: tuple[str, ...],
+    roles: tuple[str, ...],
+    layout: _Layout,
+    is_heading: Callable[[str], bool],
+) -> tuple[list[tuple[TableCell, ...]], int, list[tuple[int, str]]]:
+    """Rows of as many cells as the header has, up to a heading (a table without a 序号 column).
+
+    An empty cell leaves no line behind in the normalised text, so a row may
+    come short: where the task column comes first and every task so far ends
+    its sentence (`。`) while no unit cell did, a cell ending one in a units
+    column is the next row's task, and the short row is kept and reported.
+    """
     rows: list[tuple[TableCell, ...]] = []
+    problems: list[tuple[int, str]] = []
+    tasks_end, units_end = True, False  # every task cell so far ends a sentence; some unit cell does
     while True:
         chunk: list[FlatCell] = []
-        i = at
+        i, cut = at, False
+        may_cut = bool(rows) and roles[0] == "task" and tasks_end and not units_end
         while len(chunk) < len(names) and (cell := next_cell(lines, i, layout)) is not None:
+            if may_cut and len(chunk) >= 2 and roles[len(chunk)] in RESPONSIBILITY_ROLES and _ends_sentence(cell.text):
+                cut = True  # the next row's task: this row lost an empty cell
+                break
             chunk.append(cell)
             i = cell.next_line
-        if len(chunk) < len(names) or any(is_heading(c.text) for c in chunk):
+        short = cut and len(chunk) < len(names)
+        if (len(chunk) < len(names) and not short) or any(is_heading(c.text) for c in chunk):
             break
-        rows.append(tuple(TableCell(n, c.text, c.start, c.end) for n, c in zip(names, chunk, strict=True)))
+        if short:
+            problems.append((chunk[0].line, f"a task table row has {len(chunk)} of {len(names)} cells"))
+        rows.append(tuple(TableCell(n, c.text, c.start, c.end) for n, c in zip(names, chunk, strict=False)))
+        tasks_end = tasks_end and _ends_sentence(chunk[0].text)
+        units_end = units_end or any(
+            _ends_sentence(c.text) for r, c in zip(roles[1:], chunk[1:], strict=False) if r in RESPONSIBILITY_ROLES
+        )
         at = i
-    return rows, at
+    return rows, at, problems
+
+
+def _ends_sentence(text: str) -> bool:
+    return text.rstrip().endswith(("。", ";", "!", "?"))
 
 
 def _serial_rows(
