@@ -324,9 +324,10 @@ def _results(
 ) -> Iterator[tuple[dict, tuple[DocumentRows, ...]]]:
     """(tables, documents) of consecutive documents, in order: one document at a time, or a chunk from a worker.
 
-    An uncached build in several processes sends chunks of `CHUNK_DOCUMENTS`
-    (progress is then told as each chunk arrives); otherwise one document's
-    rows at a time, through the cache when there is one.
+    A build in several processes sends chunks of `CHUNK_DOCUMENTS` (progress
+    is then told as each chunk arrives), through the cache when there is one;
+    a rebuild with a snapshot of the last build (or one process) goes one
+    document at a time, taking unchanged documents from the snapshot.
     """
     jobs = options.jobs or default_jobs()
     chunked = (jobs > 1 or options.engine == "dask") and len(sources) > 1

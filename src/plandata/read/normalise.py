@@ -378,18 +378,16 @@ def _without_spans(mt: MappedText, spans: list[tuple[int, int]], cut_at: int) ->
     return MappedText("".join(pieces), offsets)
 
 
-# A page number alone on its line, as document-sharing sites and text copies of PDFs keep them.
-_PAGE_MARK_RE = re.compile(
-    r"^\s*(?:[0-9]{1,3}\s*、?|[-—–]{1,2}\s*[0-9]{1,3}\s*[-—–]{1,2}"
-    r"|第\s*[0-9]{1,3}\s*页(?:\s*[,/]?\s*共\s*[0-9]{1,3}\s*页)?|共\s*[0-9]{1,3}\s*页\s*[,/]?\s*第\s*[0-9]{1,3}\s*页)\s*$"
-)
 # The page numbers nothing else looks like: an official document's `— 3 —` (GB/T 9704 sets the number
 # between two 一字线), `- 3 -`, `第3页 共12页`.  A bare `3` may be a flattened table's 序号 cell, so only these
 # go wherever they stand; a bare number only where it cuts a sentence.
-_DASHED_PAGE_MARK_RE = re.compile(
-    r"^\s*(?:[-—–]{1,2}\s*[0-9]{1,3}\s*[-—–]{1,2}"
-    r"|第\s*[0-9]{1,3}\s*页(?:\s*[,/]?\s*共\s*[0-9]{1,3}\s*页)?|共\s*[0-9]{1,3}\s*页\s*[,/]?\s*第\s*[0-9]{1,3}\s*页)\s*$"
+_UNMISTAKABLE_PAGE_MARK = (
+    r"[-—–]{1,2}\s*[0-9]{1,3}\s*[-—–]{1,2}"
+    r"|第\s*[0-9]{1,3}\s*页(?:\s*[,/]?\s*共\s*[0-9]{1,3}\s*页)?|共\s*[0-9]{1,3}\s*页\s*[,/]?\s*第\s*[0-9]{1,3}\s*页"
 )
+_DASHED_PAGE_MARK_RE = re.compile(rf"^\s*(?:{_UNMISTAKABLE_PAGE_MARK})\s*$")
+# A page number alone on its line, as document-sharing sites and text copies of PDFs keep them.
+_PAGE_MARK_RE = re.compile(rf"^\s*(?:[0-9]{{1,3}}\s*、?|{_UNMISTAKABLE_PAGE_MARK})\s*$")
 # What the line after a page number may start with and still continue the sentence it cut.
 _CONTINUES_RE = re.compile(r"^[\u3400-\u9fff0-9%％]")
 # A line that ends mid-sentence: its last character is a Han character.
