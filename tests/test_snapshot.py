@@ -7,16 +7,23 @@ scratch without the cache, file by file.
 from __future__ import annotations
 
 import csv
+import hashlib
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 
 from build_support import RAW, tree_digest
-from plandata.build import BuildOptions, build
+from plandata import build as build_module
+from plandata.build import BuildOptions, _build_key, _segments, build
 from plandata.cli import main
+from plandata.package import uptodate
 from plandata.package.cache import ENTRIES, PACKAGES, DocumentCache
-from plandata.package.uptodate import read_record, record_stem
+from plandata.package.snapshot import Snapshot
+from plandata.package.uptodate import SETTLED_NS, PackageRecord, SourceDigests, read_record, record_stem
+from plandata.read.ingest import plan_sources, read_source_bytes
 
 OPTIONS = {"jobs": 1, "exports": ()}
 
@@ -151,3 +158,82 @@ def test_cache_info_counts_and_clear_removes_the_snapshots(
     assert "and 1 package snapshots" in capsys.readouterr().out
     assert DocumentCache(cache).package_files() == [] and (cache / PACKAGES / "mine.txt").exists()
     assert not rebuild(raw, out, cache).up_to_date  # no record left: built again
+
+
+def test_a_rebuild_takes_the_unchanged_documents_in_runs(built: tuple[Path, Path, Path]) -> None:
+    raw, out, cache = built
+    plans = sorted(raw.glob("*.txt"))
+    change(plans[2])
+    sources, _ = plan_sources(raw)
+    record = read_record(cache, out)
+    assert record is not None and record.snapshot is not None
+    snapshot = Snapshot.open(cache / PACKAGES / record.snapshot, record.snapshot_sha256 or {})
+    assert snapshot is not None
+    _, keys = _build_key(sources, BuildOptions(cache=cache, **OPTIONS), SourceDigests(record))  # type: ignore[arg-type]
+    segments = _segments(sources, keys, snapshot)
+    # the documents before the changed one in one run, the changed one alone, the rest in another run
+    assert [(len(s.sources), s.held) for s in segments] == [(2, True), (1, False), (len(plans) - 3, True)]
+    run = snapshot.run([keys[s.source_file] for s in segments[0].sources])
+    assert [d.document_id for d in run.documents] == [s.document_id for s in sources[:2]]
+    counts = {name: sum((d.row_counts or {})[name] for d in run.documents) for name in run.tables}
+    assert counts == {name: table.num_rows for name, table in run.tables.items()}
+    assert counts["measures"] > 0
+
+
+def test_a_file_whose_stat_is_unchanged_is_not_read_again(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.txt"
+    plan.write_bytes(b"first")
+    reads: list[Path] = []
+
+    def read(path: Path) -> bytes:
+        reads.append(path)
+        return path.read_bytes()
+
+    later = time.time_ns() + 10 * SETTLED_NS  # as if the build ran well after the file was written
+    first = SourceDigests(None, started_ns=later)
+    digest = first.digest("plan.txt", plan, read)
+    assert digest == hashlib.sha256(b"first").hexdigest() and len(reads) == 1
+    record = PackageRecord("key", "", {}, [], [], files=first.seen)
+    again = SourceDigests(record, started_ns=later)
+    assert again.digest("plan.txt", plan, read) == digest and len(reads) == 1  # taken from the record
+    assert again.seen == first.seen
+    # Same size, the modification time put back: the change time still tells, and the file is read.
+    stat = plan.stat()
+    plan.write_bytes(b"other")
+    os.utime(plan, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    changed = SourceDigests(record, started_ns=later)
+    assert changed.digest("plan.txt", plan, read) == hashlib.sha256(b"other").hexdigest() and len(reads) == 2
+
+
+def test_a_file_written_as_the_build_starts_is_not_recorded(tmp_path: Path) -> None:
+    plan, link = tmp_path / "plan.txt", tmp_path / "link.txt"
+    plan.write_bytes(b"fresh")
+    link.symlink_to(plan)
+    digests = SourceDigests(None)  # the build starts now: the file could still change within the clock's tick
+    assert digests.digest("plan.txt", plan, Path.read_bytes) == hashlib.sha256(b"fresh").hexdigest()
+    assert digests.seen == {}
+    old = SourceDigests(None, started_ns=time.time_ns() + 10 * SETTLED_NS)
+    old.digest("link.txt", link, Path.read_bytes)
+    assert old.seen == {}  # a link is always read
+
+
+def test_a_rebuild_reads_only_the_changed_files(built: tuple[Path, Path, Path], tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    raw, out, cache = built
+    monkeypatch.setattr(uptodate, "SETTLED_NS", -(10**12))  # every file as if written long before the build
+    plans = sorted(raw.glob("*.txt"))
+    change(plans[1])
+    rebuild(raw, out, cache)  # records the files
+    record = read_record(cache, out)
+    assert record is not None and record.files is not None and len(record.files) == len(list(raw.glob("*.txt")))
+    reads: list[str] = []
+
+    def read(path: Path) -> bytes:
+        reads.append(path.name)
+        return read_source_bytes(path)
+
+    change(plans[0])
+    monkeypatch.setattr(build_module, "read_source_bytes", read)
+    summary = rebuild(raw, out, cache)
+    assert set(reads) == {plans[0].name}  # hashed for its key, and read again to be processed
+    assert summary.cache == {"hit": len(plans) - 1, "miss": 1}
+    assert tree_digest(out) == from_scratch(raw, tmp_path)

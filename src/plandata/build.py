@@ -29,7 +29,7 @@ from plandata.errors import SKIPPED, InputError, OutputError, ValidationFailed, 
 from plandata.export import EXPORTS, export_package, export_steps
 from plandata.model import DocumentResult, RawDocument
 from plandata.package.assemble import AgencyMentions, Row, assemble
-from plandata.package.cache import CorruptEntry, DocumentCache, entry_key
+from plandata.package.cache import CorruptEntry, DocumentCache, entry_key, entry_key_of
 from plandata.package.digest import package_digest
 from plandata.package.document_rows import DocumentChunk, DocumentRows, RowBatches, chunk_rows
 from plandata.package.publish import check_output_dir, make_staging, swap_into_place
@@ -38,6 +38,7 @@ from plandata.package.tables import AGENCIES, TABLES_BY_NAME, row_columns
 from plandata.package.uptodate import (
     RECORDS,
     PackageRecord,
+    SourceDigests,
     build_key,
     read_record,
     record_stem,
@@ -300,20 +301,58 @@ def _chunk_hits(cache_dir: Path, keys: dict[str, str], sources: list[Source]) ->
     return chunk_rows(hits)
 
 
-def _hit_or_prepare(
-    cache_dir: Path, keys: dict[str, str], snapshot: Snapshot | None, source: Source
-) -> DocumentRows | None:
-    """The document's rows from the last build's `snapshot`, else `cache_hit`; at the first miss, `_prepare_workers`.
-
-    (The pool starts at the first miss.)
-    """
-    key = keys.get(source.source_file)
-    rows = snapshot.rows(key) if snapshot is not None and key is not None else None
-    if rows is None:
-        rows = cache_hit(cache_dir, source, key)
+def _hit_or_prepare(cache_dir: Path, keys: dict[str, str], source: Source) -> DocumentRows | None:
+    """`cache_hit`, and at the first miss `_prepare_workers` (the pool starts at the first miss)."""
+    rows = cache_hit(cache_dir, source, keys.get(source.source_file))
     if rows is None:
         _prepare_workers()
     return rows
+
+
+@dataclass(frozen=True)
+class _Segment:
+    """Consecutive documents of a rebuild: a run the last build's snapshot holds, or one document it does not."""
+
+    sources: list[Source]
+    held: bool
+
+
+def _segments(sources: list[Source], keys: dict[str, str], snapshot: Snapshot) -> list[_Segment]:
+    """`sources` cut into runs of documents whose rows are consecutive in `snapshot`, and the others one by one."""
+    segments: list[_Segment] = []
+    for source in sources:
+        key = keys.get(source.source_file)
+        last = segments[-1] if segments else None
+        if not snapshot.holds(key):
+            segments.append(_Segment([source], held=False))
+        elif last is not None and last.held and snapshot.follows(keys[last.sources[-1].source_file], key):  # type: ignore[arg-type]
+            last.sources.append(source)
+        else:
+            segments.append(_Segment([source], held=True))
+    return segments
+
+
+def _segment_rows(cache_dir: Path, segment: _Segment) -> DocumentRows:
+    """A worker's unit of a rebuild: the one document of a segment the snapshot does not hold."""
+    return cached_document_rows(cache_dir, segment.sources[0])
+
+
+def _segment_lookup(
+    cache_dir: Path, keys: dict[str, str], snapshot: Snapshot, segment: _Segment
+) -> DocumentChunk | DocumentRows | None:
+    """A held run from the snapshot, else `_hit_or_prepare` of the one document."""
+    if segment.held:
+        return snapshot.run([keys[s.source_file] for s in segment.sources])
+    return _hit_or_prepare(cache_dir, keys, segment.sources[0])
+
+
+def _told(options: BuildOptions, sources: list[Source], done: int, documents: int) -> int:
+    """Tell progress of the next `documents` of `sources` after `done`; the new count done."""
+    for source in sources[done : done + documents]:
+        done += 1
+        if options.progress:
+            options.progress(done, len(sources), source.source_file)
+    return done
 
 
 def _results(
@@ -322,43 +361,48 @@ def _results(
     keys: dict[str, str] | None = None,
     snapshot: Snapshot | None = None,
 ) -> Iterator[tuple[dict, tuple[DocumentRows, ...]]]:
-    """(tables, documents) of consecutive documents, in order: one document at a time, or a chunk from a worker.
+    """(tables, documents) of consecutive documents, in order: one document at a time, or several at once.
 
     A build in several processes sends chunks of `CHUNK_DOCUMENTS` (progress
     is then told as each chunk arrives), through the cache when there is one;
-    a rebuild with a snapshot of the last build (or one process) goes one
-    document at a time, taking unchanged documents from the snapshot.
+    a rebuild with a snapshot of the last build takes its unchanged documents
+    from it a run at a time and the others one by one; one process goes one
+    document at a time.
     """
     jobs = options.jobs or default_jobs()
-    chunked = (jobs > 1 or options.engine == "dask") and len(sources) > 1
-    if chunked and (options.cache is None or snapshot is None):
+    keys = keys or {}
+    if options.cache is not None and snapshot is not None:
+        segments = _segments(sources, keys, snapshot)
+        if options.engine == "local" and sum(1 for s in segments if not s.held) <= FEW_DOCUMENTS:
+            # A nightly rebuild changes a few documents: starting workers (forking this process, with the
+            # last build's rows mapped) costs more than processing them here.
+            jobs = 1
+        work = partial(_segment_rows, options.cache)
+        lookup = partial(_segment_lookup, options.cache, keys, snapshot)
+        done = 0
+        for found in iter_results(segments, work, jobs, options.engine, options.scheduler, lookup=lookup):
+            documents = found.documents if isinstance(found, DocumentChunk) else (found,)
+            yield found.tables, documents
+            done = _told(options, sources, done, len(documents))
+        return
+    if (jobs > 1 or options.engine == "dask") and len(sources) > 1:
         if options.cache is None:
             _prepare_workers()  # every document is processed
-            work, lookup = document_chunk, None
+            work, chunk_lookup = document_chunk, None
         else:  # a cold cache, or a new folder: documents go in chunks too, hits are served a chunk at a time
             work = partial(cached_document_chunk, options.cache)
-            lookup = partial(_chunk_hits, options.cache, keys or {})
+            chunk_lookup = partial(_chunk_hits, options.cache, keys)
         chunks = [sources[k : k + CHUNK_DOCUMENTS] for k in range(0, len(sources), CHUNK_DOCUMENTS)]
         done = 0
-        for chunk in iter_results(chunks, work, jobs, options.engine, options.scheduler, lookup=lookup):
+        for chunk in iter_results(chunks, work, jobs, options.engine, options.scheduler, lookup=chunk_lookup):
             yield chunk.tables, chunk.documents
-            for source in sources[done : done + len(chunk.documents)]:
-                done += 1
-                if options.progress:
-                    options.progress(done, len(sources), source.source_file)
+            done = _told(options, sources, done, len(chunk.documents))
         return
     if options.cache is None:
         _prepare_workers()
-        work = document_rows
-        lookup = None
+        work, lookup = document_rows, None
     else:
-        work = partial(cached_document_rows, options.cache)
-        lookup = partial(_hit_or_prepare, options.cache, keys or {}, snapshot)
-        if snapshot is not None and options.engine == "local":
-            # A nightly rebuild changes a few documents: starting workers (forking this process, with the
-            # last build's rows mapped) costs more than processing them here.
-            left = sum(1 for s in sources if not snapshot.holds((keys or {}).get(s.source_file)))
-            jobs = 1 if left <= FEW_DOCUMENTS else jobs
+        work, lookup = partial(cached_document_rows, options.cache), partial(_hit_or_prepare, options.cache, keys)
     for rows in iter_results(sources, work, jobs, options.engine, options.scheduler, options.progress, lookup):
         yield rows.tables, (rows,)
 
@@ -429,8 +473,9 @@ def build(raw_dir: Path, out_dir: Path, options: BuildOptions | None = None) -> 
     if options.cache is not None:
         started = time.monotonic()
         step("checking whether the package is up to date")
-        key, keys = _build_key(sources, options)
         record = read_record(options.cache, out_dir)
+        digests = SourceDigests(record)
+        key, keys = _build_key(sources, options, digests)
         fresh = key is not None and up_to_date(record, out_dir, key)
         step(None)
         if fresh and record is not None:
@@ -475,7 +520,7 @@ def build(raw_dir: Path, out_dir: Path, options: BuildOptions | None = None) -> 
             unknown = _unknown(agency_rows)
             # The cache's own notes (an entry rebuilt) are about this run, not the package: not repeated later.
             notes = [w for w in doc_warnings if not w.startswith(str(options.cache))]
-            record = PackageRecord(key, "", writer.counts, notes, unknown)
+            record = PackageRecord(key, "", writer.counts, notes, unknown, files=digests.seen)
             warnings += _save_record(options.cache, out_dir, record, kept)
             kept = None  # published, or discarded by _save_record
     finally:
@@ -533,19 +578,22 @@ def _reason(error: Exception) -> str:
     return getattr(error, "strerror", None) or str(error)
 
 
-def _build_key(sources: list[Source], options: BuildOptions) -> tuple[str | None, dict[str, str]]:
+def _build_key(
+    sources: list[Source], options: BuildOptions, digests: SourceDigests
+) -> tuple[str | None, dict[str, str]]:
     """The up-to-date check's key of this build (package/uptodate.py), and each document's cache key.
 
     The key is None when a file cannot be read (the build reports it; such a
-    build is never taken as up to date).
+    build is never taken as up to date).  `digests` gives each file's sha256,
+    hashing only those that changed since the last record.
     """
     keys: dict[str, str] = {}
     readable = True
     for source in sources:
         try:
-            data = read_source_bytes(source.path)
-        except InputError:
+            digest = digests.digest(source.source_file, source.path, read_source_bytes)
+        except (InputError, OSError):  # the build reports it, when the document is read
             readable = False
             continue
-        keys[source.source_file] = entry_key(data, source.source_file, source.manifest_row)
+        keys[source.source_file] = entry_key_of(digest, source.source_file, source.manifest_row)
     return (build_key([keys[s.source_file] for s in sources], options.exports) if readable else None), keys

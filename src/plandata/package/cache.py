@@ -115,13 +115,18 @@ def library_versions() -> str:
 
 def entry_key(data: bytes, source_file: str, manifest_row: dict[str, str] | None) -> str:
     """The key of a document's entry: what its rows depend on, hashed."""
+    return entry_key_of(hashlib.sha256(data).hexdigest(), source_file, manifest_row)
+
+
+def entry_key_of(sha256: str, source_file: str, manifest_row: dict[str, str] | None) -> str:
+    """`entry_key` of a file whose bytes have the digest `sha256`."""
     parts = {
         "plandata": __version__,
         "stages": stage_digest(),
         "libraries": library_versions(),
         "source_file": source_file,
         "manifest_row": manifest_row,
-        "sha256": hashlib.sha256(data).hexdigest(),
+        "sha256": sha256,
         "converter": converter_version(format_of(Path(source_file))),
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()

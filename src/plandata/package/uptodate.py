@@ -12,7 +12,9 @@ match, the package on disk is byte for byte what the build would write again,
 so it is kept as it is and the build reports it up to date, repeating the
 warnings of the build that made it.  The record also names the snapshot of
 the rows that build wrote (package/snapshot.py), from which the next build
-into the folder takes its unchanged documents.
+into the folder takes its unchanged documents, and each source file's sha256
+beside its size, times and inode (`SourceDigests`), so that the next build
+hashes only the files that changed.
 """
 
 from __future__ import annotations
@@ -20,7 +22,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat as stat_module
 import tempfile
+import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -28,7 +33,11 @@ from plandata.package.cache import PACKAGES, stage_digest
 from plandata.package.digest import package_digest
 
 RECORDS = PACKAGES
-RECORD_VERSION = 2
+RECORD_VERSION = 3
+# A file is recorded by its digest only once its times are this much older than the build that read it: one
+# written in the same instant could change again within the clock's resolution and look the same (git's
+# "racily clean" entries).
+SETTLED_NS = 2 * 10**9
 
 
 @dataclass(frozen=True)
@@ -42,6 +51,39 @@ class PackageRecord:
     unknown_agencies: list[str]
     snapshot: str | None = None  # the snapshot's folder in RECORDS (package/snapshot.py)
     snapshot_sha256: dict[str, str] | None = None  # of each of its files
+    # Source file name -> [size, mtime_ns, ctime_ns, inode, device, sha256] (see `SourceDigests`).
+    files: dict[str, list[int | str]] | None = None
+
+
+class SourceDigests:
+    """The sha256 of source files, taken from the last record where a file's stat is the one recorded.
+
+    A rebuild of a large corpus would otherwise read and hash every file
+    (3 s a gigabyte) to learn that one changed.  As git and make do, a
+    regular file whose size, modification and change times, inode and device
+    are what they were is taken to hold the same bytes; `ctime` cannot be set
+    back by a tool that restores `mtime`.  Links and anything else are always
+    read.
+    """
+
+    def __init__(self, record: PackageRecord | None, started_ns: int | None = None) -> None:
+        """`record`: the last build's; `started_ns`: when this build started (now)."""
+        self.known = (record.files if record is not None else None) or {}
+        self.seen: dict[str, list[int | str]] = {}  # what the next record holds
+        self._started = time.time_ns() if started_ns is None else started_ns
+
+    def digest(self, name: str, path: Path, read: Callable[[Path], bytes]) -> str:
+        """The sha256 of the file `name` at `path`; `read` gives its bytes where they must be hashed."""
+        st = path.lstat()
+        stat: list[int | str] = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
+        known = self.known.get(name)
+        if stat_module.S_ISREG(st.st_mode) and known is not None and known[:-1] == stat:
+            self.seen[name] = known
+            return str(known[-1])
+        digest = hashlib.sha256(read(path)).hexdigest()
+        if stat_module.S_ISREG(st.st_mode) and max(st.st_mtime_ns, st.st_ctime_ns) < self._started - SETTLED_NS:
+            self.seen[name] = [*stat, digest]
+        return digest
 
 
 def build_key(entry_keys: list[str], exports: tuple[str, ...]) -> str:
