@@ -30,7 +30,7 @@ from plandata.export import EXPORTS, export_package, export_steps
 from plandata.model import DocumentResult, RawDocument
 from plandata.package.assemble import AgencyMentions, Row, assemble
 from plandata.package.cache import CorruptEntry, DocumentCache, entry_key, entry_key_of
-from plandata.package.digest import package_digest
+from plandata.package.digest import described_digests, package_digest
 from plandata.package.document_rows import DocumentChunk, DocumentRows, RowBatches, chunk_rows
 from plandata.package.publish import check_output_dir, make_staging, swap_into_place
 from plandata.package.snapshot import Snapshot, SnapshotWriter, remove_other_snapshots
@@ -564,7 +564,9 @@ def _save_record(cache_dir: Path, out_dir: Path, record: PackageRecord, kept: Sn
                 kept.discard()
                 kept = None
                 warnings.append(f"{cache_dir}: the package's snapshot cannot be written ({_reason(error)})")
-        save_record(cache_dir, out_dir, replace(record, package_sha256=package_digest(out_dir)))
+        # The data files were hashed for the descriptor, and validation checked them against it.
+        digest = package_digest(out_dir, described_digests(out_dir))
+        save_record(cache_dir, out_dir, replace(record, package_sha256=digest))
     except OSError as error:
         if kept is not None:
             kept.discard()
