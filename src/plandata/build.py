@@ -100,9 +100,11 @@ def _stages() -> tuple[ModuleType, ModuleType, ModuleType]:
 def _prepare_workers() -> None:
     """Import what a worker processing documents needs here, once, before the pool forks: they inherit it.
 
-    The stages, and pandas, which pyarrow imports on its first conversion of
-    Python values (the rows; the validation imports it here anyway).
+    The stages, cn2an, and pandas, which pyarrow imports on its first
+    conversion of Python values (the rows).  A build in one process does not
+    need them ahead: each is imported when first used.
     """
+    import cn2an  # noqa: F401  (numbers.parse_chinese imports it on first use)
     import pyarrow as pa
 
     _stages()
@@ -301,10 +303,10 @@ def _chunk_hits(cache_dir: Path, keys: dict[str, str], sources: list[Source]) ->
     return chunk_rows(hits)
 
 
-def _hit_or_prepare(cache_dir: Path, keys: dict[str, str], source: Source) -> DocumentRows | None:
-    """`cache_hit`, and at the first miss `_prepare_workers` (the pool starts at the first miss)."""
+def _hit_or_prepare(cache_dir: Path, keys: dict[str, str], pool: bool, source: Source) -> DocumentRows | None:
+    """`cache_hit`, and at the first miss `_prepare_workers` if a `pool` is to start then."""
     rows = cache_hit(cache_dir, source, keys.get(source.source_file))
-    if rows is None:
+    if rows is None and pool:
         _prepare_workers()
     return rows
 
@@ -338,12 +340,12 @@ def _segment_rows(cache_dir: Path, segment: _Segment) -> DocumentRows:
 
 
 def _segment_lookup(
-    cache_dir: Path, keys: dict[str, str], snapshot: Snapshot, segment: _Segment
+    cache_dir: Path, keys: dict[str, str], snapshot: Snapshot, pool: bool, segment: _Segment
 ) -> DocumentChunk | DocumentRows | None:
     """A held run from the snapshot, else `_hit_or_prepare` of the one document."""
     if segment.held:
         return snapshot.run([keys[s.source_file] for s in segment.sources])
-    return _hit_or_prepare(cache_dir, keys, segment.sources[0])
+    return _hit_or_prepare(cache_dir, keys, pool, segment.sources[0])
 
 
 def _told(options: BuildOptions, sources: list[Source], done: int, documents: int) -> int:
@@ -378,7 +380,7 @@ def _results(
             # last build's rows mapped) costs more than processing them here.
             jobs = 1
         work = partial(_segment_rows, options.cache)
-        lookup = partial(_segment_lookup, options.cache, keys, snapshot)
+        lookup = partial(_segment_lookup, options.cache, keys, snapshot, jobs > 1)
         done = 0
         for found in iter_results(segments, work, jobs, options.engine, options.scheduler, lookup=lookup):
             documents = found.documents if isinstance(found, DocumentChunk) else (found,)
@@ -399,10 +401,12 @@ def _results(
             done = _told(options, sources, done, len(chunk.documents))
         return
     if options.cache is None:
-        _prepare_workers()
+        if jobs > 1:
+            _prepare_workers()
         work, lookup = document_rows, None
     else:
-        work, lookup = partial(cached_document_rows, options.cache), partial(_hit_or_prepare, options.cache, keys)
+        pool = jobs > 1
+        work, lookup = partial(cached_document_rows, options.cache), partial(_hit_or_prepare, options.cache, keys, pool)
     for rows in iter_results(sources, work, jobs, options.engine, options.scheduler, options.progress, lookup):
         yield rows.tables, (rows,)
 

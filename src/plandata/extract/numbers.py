@@ -20,8 +20,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import cn2an
-
 # Characters of Chinese numerals: digits, positional words and the decimal point.
 CN_DIGITS = "零〇一二两三四五六七八九"
 CN_POSITIONS = "十百千万亿"
@@ -84,6 +82,9 @@ def parse_chinese(token: str) -> float | None:
     """Value of one Chinese numeral token, or None when it is not a number."""
     if not token or _DIGIT_RUN_RE.search(token) or token[0] in CN_POSITIONS.replace("十", ""):
         return None
+    # Imported here: it costs 0.15 s, most documents never need it, and a rebuild processes one or two.
+    import cn2an
+
     try:
         value = cn2an.cn2an(token, "normal")
     except (ValueError, KeyError, IndexError):
