@@ -23,7 +23,7 @@ from plandata.package.tables import TABLES, Table, arrow_schema
 DATA_DIR = "data"
 Mirror = Callable[[str, pa.Table], None]
 PARQUET_ROW_GROUP = 50_000
-# Pieces of rows gathered before they are copied into one run (see `TableWriter._compact`).
+# Appends gathered before they are copied into one run (see `TableWriter._compact`).
 COMPACT_EVERY = 64
 
 
@@ -82,10 +82,10 @@ class TableWriter:
         self.rows += data.num_rows
         self._fresh.append(data)
         self._pending_rows += data.num_rows
-        if len(self._fresh) >= self.compact_every:
+        if self._pending_rows >= self.row_group:
+            self._write_row_groups()
+        elif len(self._fresh) >= self.compact_every:
             self._compact()
-        while self._pending_rows >= self.row_group:
-            self._write_row_group(self.row_group)
 
     @property
     def waiting_tables(self) -> int:
@@ -95,37 +95,46 @@ class TableWriter:
     def _compact(self) -> None:
         # Every small Arrow table costs about 16 KB of bookkeeping (the documents
         # table gets one row per document), and a table unpickled from a worker is
-        # a view into that worker's whole message: one contiguous copy of the
-        # fresh rows bounds both.
-        # CSV is written here too: one write per run, not per document (the bytes are the same).
-        if self._fresh:
-            run = _copy(pa.concat_tables(self._fresh))
-            assert self._csv is not None
-            self._csv.write_table(run)
-            if self.mirror is not None:
-                self.mirror(self.name, run)
-            self._pending.append(run)
-            self._fresh = []
+        # a view into that worker's message: one contiguous copy of the fresh
+        # rows bounds both.  A lone table is left as it is (a long run from the
+        # last build's snapshot, or one batch): copying it would only be done again.
+        if len(self._fresh) > 1:
+            self._pending.append(_copy(pa.concat_tables(self._fresh)))
+        else:
+            self._pending.extend(self._fresh)
+        self._fresh = []
 
-    def _write_row_group(self, size: int) -> None:
+    def _write_row_groups(self, last: bool = False) -> None:
+        """Write every whole row group of the rows waiting (and with `last`, the rest as the last group)."""
         self._compact()
-        buffered = pa.concat_tables(self._pending).combine_chunks()
+        buffered = pa.concat_tables(self._pending)
+        written = 0
+        while buffered.num_rows - written >= self.row_group or (last and written < buffered.num_rows):
+            size = min(self.row_group, buffered.num_rows - written)
+            self._write(buffered.slice(written, size).combine_chunks())
+            written += size
+        rest = buffered.slice(written)
+        self._pending = [_copy(rest)] if rest.num_rows else []  # a slice would keep the whole run alive
+        self._pending_rows = rest.num_rows
+
+    def _write(self, group: pa.Table) -> None:
+        """One row group: CSV rows, Parquet row group and the mirror's copy (the same bytes however batched)."""
+        assert self._csv is not None
+        self._csv.write_table(group)
         if self._parquet is None:
             self._parquet = pq.ParquetWriter(self.parquet_path, self.schema, compression="zstd", write_statistics=True)
-        self._parquet.write_table(buffered.slice(0, size), row_group_size=self.row_group)
-        rest = buffered.slice(size)
-        self._pending = [_copy(rest)] if rest.num_rows else []  # a slice would keep the whole group alive
-        self._pending_rows = rest.num_rows
+        self._parquet.write_table(group, row_group_size=self.row_group)
+        if self.mirror is not None:
+            self.mirror(self.name, group)
 
     def close(self) -> None:
         """Write the last row group and close both files."""
         if self._csv is None:
             return
-        self._compact()
+        if self._pending_rows:
+            self._write_row_groups(last=True)
         self._csv.close()
         self._csv = None
-        if self._pending_rows:
-            self._write_row_group(self._pending_rows)
         if self._parquet is None:
             pq.write_table(self.schema.empty_table(), self.parquet_path, compression="zstd", write_statistics=True)
         else:
