@@ -14,12 +14,15 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.metadata import version
 
 import docx
+from docx.blkcntnr import BlockItemContainer
 from docx.oxml.ns import qn
 from docx.oxml.text.paragraph import CT_P
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
@@ -146,6 +149,33 @@ def _num_pr(paragraph: Paragraph) -> tuple[str, int] | None:
     return None
 
 
+# Block-level wrappers Word and WPS put around paragraphs and tables: content controls (a form or template's
+# fields, a 目录 block) and custom XML.  python-docx's `iter_inner_content` sees only the body's own
+# paragraphs and tables, so a wrapped part of the plan, or a whole task table, would be lost.
+_BLOCK_WRAPPERS = frozenset((qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")))
+_TEXT_BOX = qn("w:txbxContent")
+# A text box is written twice, as a DrawingML shape (mc:Choice) and as its VML fallback: the fallback is read never.
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+
+
+def iter_blocks(element: BaseOxmlElement, parent: BlockItemContainer | _Cell) -> Iterator[Paragraph | Table]:
+    """The paragraphs and tables of a body or cell in reading order, through content controls and text boxes.
+
+    A text box's paragraphs (a boxed task list, a heading set in a frame)
+    follow the paragraph the box is anchored in.
+    """
+    for child in element:
+        if child.tag == qn("w:p"):
+            yield Paragraph(child, parent)
+            for box in child.iter(_TEXT_BOX):
+                if not any(a.tag in (_TEXT_BOX, _FALLBACK) for a in box.iterancestors()):
+                    yield from iter_blocks(box, parent)
+        elif child.tag == qn("w:tbl"):
+            yield Table(child, parent)
+        elif child.tag in _BLOCK_WRAPPERS:
+            yield from iter_blocks(child, parent)
+
+
 def _table_rows(table: Table) -> tuple[list[list[str]], int]:
     rows: list[list[str]] = []
     header_rows = 0
@@ -164,9 +194,12 @@ def _table_rows(table: Table) -> tuple[list[list[str]], int]:
 
 
 def _cell_text(cell: _Cell) -> str:
-    lines = [paragraph_text(p._p) for p in cell.paragraphs]
-    for nested in cell.tables:
-        lines.extend(join_lines(r) for r in _table_rows(nested)[0])
+    lines = []
+    for block in iter_blocks(cell._tc, cell):
+        if isinstance(block, Paragraph):
+            lines.append(paragraph_text(block._p))
+        else:
+            lines.extend(join_lines(r) for r in _table_rows(block)[0])
     return join_lines(lines)
 
 
@@ -209,7 +242,7 @@ def read_docx(data: bytes, name: str) -> TextLayer:
         raise InputError(f"{name}: a damaged Word (.docx) file: {type(error).__name__}: {error}") from None
     numbering = Numbering(document)
     builder = LayerBuilder()
-    for block in document.iter_inner_content():
+    for block in iter_blocks(document.element.body, document._body):
         if isinstance(block, Paragraph):
             builder.paragraph(_paragraph_text(block, numbering))
         else:
