@@ -29,6 +29,8 @@ from docx.text.paragraph import Paragraph
 from plandata.errors import InputError
 from plandata.read.formats.layer import LayerBuilder, TextLayer, join_lines
 
+# The gap between two cells of a table typed as paragraphs in Word: a tab, or two spaces or more.
+_CELL_GAP_RE = re.compile(r"[ \u00a0\u3000]*\t[\t \u00a0\u3000]*|[ \u00a0\u3000]{2,}")
 _CN_DIGITS = "零一二三四五六七八九"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
@@ -244,7 +246,7 @@ def read_docx(data: bytes, name: str) -> TextLayer:
     builder = LayerBuilder()
     for block in iter_blocks(document.element.body, document._body):
         if isinstance(block, Paragraph):
-            builder.paragraph(_paragraph_text(block, numbering))
+            builder.pieces([_paragraph_text(block, numbering)], _CELL_GAP_RE)
         else:
             rows, header_rows = _table_rows(block)
             builder.table(rows, header_rows)
