@@ -89,6 +89,7 @@ class Numbering:
         self.levels: dict[tuple[str, int], _Level] = {}
         self.abstract_of: dict[str, str] = {}
         self.counters: dict[str, dict[int, int]] = {}
+        self.restarts: dict[tuple[str, int], int] = {}  # (numId, ilvl): where a list's override starts it again
         try:
             root = document.part.numbering_part.element
         except (KeyError, NotImplementedError, AttributeError):
@@ -108,6 +109,19 @@ class Numbering:
             self.abstract_of[num_id] = abstract_id
             for ilvl, level in abstract_levels.get(abstract_id, {}).items():
                 self.levels[(num_id, ilvl)] = level
+            # A list that restarts (the （一） sections under each part, a new numId on the same definition)
+            # says so in an override: its level starts again, or is defined anew, where the list is first used.
+            for override in num.findall(qn("w:lvlOverride")):
+                ilvl = int(override.get(qn("w:ilvl"), "0"))
+                if (lvl := override.find(qn("w:lvl"))) is not None:
+                    base = self.levels.get((num_id, ilvl), _Level("decimal", "", 1))
+                    self.levels[(num_id, ilvl)] = _Level(
+                        _val(lvl, "w:numFmt") or base.fmt,
+                        _val(lvl, "w:lvlText") if _val(lvl, "w:lvlText") is not None else base.text,
+                        int(_val(lvl, "w:start") or base.start),
+                    )
+                if (start := _val(override, "w:startOverride")) is not None:
+                    self.restarts[(num_id, ilvl)] = int(start)
 
     def label(self, num_id: str, ilvl: int) -> str:
         """Count one paragraph of list `num_id` at level `ilvl`; return its label."""
@@ -116,6 +130,8 @@ class Numbering:
             return ""
         # Lists sharing an abstract definition count together, as Word shows them.
         counters = self.counters.setdefault(self.abstract_of.get(num_id, num_id), {})
+        if (restart := self.restarts.pop((num_id, ilvl), None)) is not None:
+            counters[ilvl] = restart - 1
         counters[ilvl] = counters.get(ilvl, level.start - 1) + 1
         for deeper in [k for k in counters if k > ilvl]:
             del counters[deeper]

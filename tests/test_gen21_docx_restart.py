@@ -1,0 +1,71 @@
+"""Word lists that restart: each part's （一） sections are a new list on the same definition, with an override."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import docx
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
+
+from build_support import build_into, read_table
+
+_W = nsdecls("w")
+
+
+def _level(fmt: str, text: str) -> str:
+    return f'<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/></w:lvl>'
+
+
+def _restarting_plan() -> bytes:
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    numbering.insert(
+        0, parse_xml(f'<w:abstractNum {_W} w:abstractNumId="81">{_level("chineseCounting", "%1、")}</w:abstractNum>')
+    )
+    numbering.insert(
+        0, parse_xml(f'<w:abstractNum {_W} w:abstractNumId="82">{_level("chineseCounting", "（%1）")}</w:abstractNum>')
+    )
+    numbering.append(parse_xml(f'<w:num {_W} w:numId="81"><w:abstractNumId w:val="81"/></w:num>'))
+    numbering.append(parse_xml(f'<w:num {_W} w:numId="82"><w:abstractNumId w:val="82"/></w:num>'))
+    restart = '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride>'
+    numbering.append(parse_xml(f'<w:num {_W} w:numId="83"><w:abstractNumId w:val="82"/>{restart}</w:num>'))
+    # A list that redefines its level in the override: decimal items under the last part.
+    redefined = f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/>{_level("decimal", "%1.")}</w:lvlOverride>'
+    numbering.append(parse_xml(f'<w:num {_W} w:numId="84"><w:abstractNumId w:val="82"/>{redefined}</w:num>'))
+    for text, num_id in (
+        ("主要任务", 81),
+        ("扩大普惠资源。新建幼儿园12所。", 82),
+        ("提升保教质量。培训园长300名。", 82),
+        ("保障措施", 81),
+        ("加强组织领导。", 83),
+        ("加大经费投入。", 83),
+        ("加强督导", 81),
+        ("开展督导评估。", 84),
+    ):
+        paragraph = document.add_paragraph(text)
+        num_pr = f'<w:numPr {_W}><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>'
+        paragraph._p.get_or_add_pPr().append(parse_xml(num_pr))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_restarted_word_list_numbers_its_sections_from_one_under_each_part(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "plan.docx").write_bytes(_restarting_plan())
+    build_into(raw, tmp_path / "out")
+    measures = read_table(tmp_path / "out", "measures")
+    by_id = {m["measure_id"]: m["label"] for m in measures}
+    assert [(by_id.get(m["parent_id"], ""), m["label"], m["title"]) for m in measures] == [
+        ("", "一、", "主要任务"),
+        ("一、", "(一)", "扩大普惠资源"),
+        ("一、", "(二)", "提升保教质量"),
+        ("", "二、", "保障措施"),
+        ("二、", "(一)", "加强组织领导"),
+        ("二、", "(二)", "加大经费投入"),
+        ("", "三、", "加强督导"),
+        ("三、", "1.", "开展督导评估"),
+    ]
