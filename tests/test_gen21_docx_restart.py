@@ -69,3 +69,50 @@ def test_a_restarted_word_list_numbers_its_sections_from_one_under_each_part(tmp
         ("", "三、", "加强督导"),
         ("三、", "1.", "开展督导评估"),
     ]
+
+
+def _heading_numbered_plan() -> bytes:
+    """Headings numbered by their styles: the styles name the list, its levels name the styles."""
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    levels = (
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/>'
+        '<w:pStyle w:val="Heading1"/></w:lvl><w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>'
+        '<w:lvlText w:val="（%2）"/><w:pStyle w:val="Heading2"/></w:lvl>'
+        '<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%3."/></w:lvl>'
+    )
+    numbering.insert(0, parse_xml(f'<w:abstractNum {_W} w:abstractNumId="71">{levels}</w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {_W} w:numId="71"><w:abstractNumId w:val="71"/></w:num>'))
+    for name in ("Heading 1", "Heading 2"):
+        style = document.styles[name].element
+        style.get_or_add_pPr().append(parse_xml(f'<w:numPr {_W}><w:numId w:val="71"/></w:numPr>'))
+    for text, style, own_level in (
+        ("主要任务", "Heading 1", None),
+        ("扩大普惠资源", "Heading 2", None),
+        ("新建幼儿园12所。", "Heading 2", 2),  # the paragraph sets its level; its style names the list
+        ("提升保教质量", "Heading 2", None),
+        ("保障措施", "Heading 1", None),
+        ("加强组织领导", "Heading 2", None),
+    ):
+        paragraph = document.add_paragraph(text, style=style)
+        if own_level is not None:
+            paragraph._p.get_or_add_pPr().append(parse_xml(f'<w:numPr {_W}><w:ilvl w:val="{own_level}"/></w:numPr>'))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_headings_numbered_by_their_styles_keep_their_numbers(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "plan.docx").write_bytes(_heading_numbered_plan())
+    build_into(raw, tmp_path / "out")
+    measures = read_table(tmp_path / "out", "measures")
+    assert [(m["label"], m["title"]) for m in measures] == [
+        ("一、", "主要任务"),
+        ("(一)", "扩大普惠资源"),
+        ("1.", "新建幼儿园12所"),
+        ("(二)", "提升保教质量"),
+        ("二、", "保障措施"),
+        ("(一)", "加强组织领导"),
+    ]

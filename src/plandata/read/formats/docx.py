@@ -89,19 +89,26 @@ class Numbering:
         self.levels: dict[tuple[str, int], _Level] = {}
         self.abstract_of: dict[str, str] = {}
         self.counters: dict[str, dict[int, int]] = {}
+        self.styled: dict[tuple[str, str], int] = {}  # (numId, styleId): the level a linked style numbers
         self.restarts: dict[tuple[str, int], int] = {}  # (numId, ilvl): where a list's override starts it again
         try:
             root = document.part.numbering_part.element
         except (KeyError, NotImplementedError, AttributeError):
             return
         abstract_levels: dict[str, dict[int, _Level]] = {}
+        abstract_styles: dict[str, dict[str, int]] = {}
         for abstract in root.findall(qn("w:abstractNum")):
             levels = {}
+            styles = {}
             for lvl in abstract.findall(qn("w:lvl")):
-                levels[int(lvl.get(qn("w:ilvl"), "0"))] = _Level(
+                ilvl = int(lvl.get(qn("w:ilvl"), "0"))
+                levels[ilvl] = _Level(
                     _val(lvl, "w:numFmt") or "decimal", _val(lvl, "w:lvlText") or "", int(_val(lvl, "w:start") or 1)
                 )
+                if style_id := _val(lvl, "w:pStyle"):
+                    styles[style_id] = ilvl
             abstract_levels[abstract.get(qn("w:abstractNumId"))] = levels
+            abstract_styles[abstract.get(qn("w:abstractNumId"))] = styles
         for num in root.findall(qn("w:num")):
             num_id, abstract_id = num.get(qn("w:numId")), _val(num, "w:abstractNumId")
             if abstract_id is None:
@@ -109,6 +116,8 @@ class Numbering:
             self.abstract_of[num_id] = abstract_id
             for ilvl, level in abstract_levels.get(abstract_id, {}).items():
                 self.levels[(num_id, ilvl)] = level
+            for style_id, ilvl in abstract_styles.get(abstract_id, {}).items():
+                self.styled[(num_id, style_id)] = ilvl
             # A list that restarts (the （一） sections under each part, a new numId on the same definition)
             # says so in an override: its level starts again, or is defined anew, where the list is first used.
             for override in num.findall(qn("w:lvlOverride")):
@@ -122,6 +131,10 @@ class Numbering:
                     )
                 if (start := _val(override, "w:startOverride")) is not None:
                     self.restarts[(num_id, ilvl)] = int(start)
+
+    def level_of_style(self, num_id: str, style_id: str) -> int:
+        """The level of list `num_id` that numbers paragraphs of style `style_id` (0 when none says)."""
+        return self.styled.get((num_id, style_id), 0)
 
     def label(self, num_id: str, ilvl: int) -> str:
         """Count one paragraph of list `num_id` at level `ilvl`; return its label."""
@@ -150,21 +163,34 @@ def _val(el, tag: str) -> str | None:
     return child.get(qn("w:val")) if child is not None else None
 
 
-def _num_pr(paragraph: Paragraph) -> tuple[str, int] | None:
-    """The list (`numId`, `ilvl`) of a paragraph, set on it or on its style."""
-    sources = [paragraph._p.pPr]
+def _num_pr(paragraph: Paragraph, numbering: Numbering) -> tuple[str, int] | None:
+    """The list (`numId`, `ilvl`) of a paragraph, set on it or on its style.
+
+    The two may come from different places: a heading style names the list
+    and the paragraph its level, or the paragraph names the list and the
+    style's level is the one whose `w:pStyle` is that style (Word's linked
+    heading numbering).
+    """
+    sources = [(paragraph._p.pPr, None)]
     style = paragraph.style
     while style is not None:
-        sources.append(style.element.pPr)
+        sources.append((style.element.pPr, style.style_id))
         style = style.base_style
-    for ppr in sources:
+    num_id: str | None = None
+    ilvl: int | None = None
+    linked_style = None
+    for ppr, style_id in sources:
         if ppr is None or (num_pr := ppr.find(qn("w:numPr"))) is None:
             continue
-        num_id = _val(num_pr, "w:numId")
-        if num_id and num_id != "0":
-            return num_id, int(_val(num_pr, "w:ilvl") or 0)
+        if num_id is None and (value := _val(num_pr, "w:numId")) is not None:
+            num_id, linked_style = value, style_id
+        if ilvl is None and (level := _val(num_pr, "w:ilvl")) is not None:
+            ilvl = int(level)
+    if not num_id or num_id == "0":  # numId 0 takes the paragraph out of the list its style puts it in
         return None
-    return None
+    if ilvl is None:
+        ilvl = numbering.level_of_style(num_id, linked_style) if linked_style else 0
+    return num_id, ilvl
 
 
 # Block-level wrappers Word and WPS put around paragraphs and tables: content controls (a form or template's
@@ -243,7 +269,7 @@ def paragraph_text(p: CT_P) -> str:
 
 def _paragraph_text(paragraph: Paragraph, numbering: Numbering) -> str:
     text = paragraph_text(paragraph._p)
-    if (num := _num_pr(paragraph)) and text.strip():
+    if (num := _num_pr(paragraph, numbering)) and text.strip():
         label = numbering.label(*num)
         if label and not text.lstrip().startswith(label):
             text = label + text
