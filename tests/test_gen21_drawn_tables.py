@@ -1,0 +1,67 @@
+"""Task tables drawn in plain text with box characters or ASCII art read as the pipe tables they are."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from build_support import build_into, read_table
+
+_BOX = """某县教育事业发展规划
+一、重点任务分工
+┌──┬────────────┬──────┬──────┐
+│序号│重点任务                │牵头单位  │配合单位  │
+├──┼────────────┼──────┼──────┤
+│1   │新增学位4000个          │县教育局  │县财政局  │
+├──┼────────────┼──────┼──────┤
+│2   │培训教师2000人次        │县教育局  │县人社局  │
+└──┴────────────┴──────┴──────┘
+二、保障措施
+(一)加强组织领导。成立工作专班。
+"""
+_ASCII = """某县教育事业发展规划
+一、重点任务分工
++----+------------------+----------+----------+
+| 序号 | 重点任务             | 牵头单位   | 配合单位   |
++====+==================+==========+==========+
+| 1  | 新增学位4000个       | 县教育局   | 县财政局   |
++----+------------------+----------+----------+
+| 2  | 培训教师2000人次     | 县教育局   | 县人社局   |
++----+------------------+----------+----------+
+二、保障措施
+(一)加强组织领导。成立工作专班。
+"""
+
+
+@pytest.mark.parametrize("text", [_BOX, _ASCII], ids=["box", "ascii"])
+def test_a_drawn_task_table_gives_one_measure_a_row_with_its_units(tmp_path: Path, text: str) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "plan.txt").write_text(text, encoding="utf-8")
+    build_into(raw, tmp_path / "out")
+    measures = read_table(tmp_path / "out", "measures")
+    assert [(m["kind"], m["label"], m["title"]) for m in measures] == [
+        ("part", "一、", "重点任务分工"),
+        ("table_row", "1", "新增学位4000个"),
+        ("table_row", "2", "培训教师2000人次"),
+        ("part", "二、", "保障措施"),
+        ("subpart", "(一)", "加强组织领导"),
+    ]
+    for m in measures:  # offsets still point at the raw text
+        assert m["title"] in text[int(m["raw_start"]) : int(m["raw_end"])]
+    by_id = {m["measure_id"]: m["label"] for m in measures}
+    links = [
+        (by_id[a["measure_id"]], a["name_in_text"], a["relation"])
+        for a in read_table(tmp_path / "out", "measure_agencies")
+    ]
+    assert links == [
+        ("1", "县教育局", "lead"),
+        ("1", "县财政局", "support"),
+        ("2", "县教育局", "lead"),
+        ("2", "县人社局", "support"),
+    ]
+    values = [
+        (i["value"], text[int(i["raw_start"]) : int(i["raw_end"])]) for i in read_table(tmp_path / "out", "indicators")
+    ]
+    assert [v for v, _ in values] == ["4000", "2000"] and all(v in quote for v, quote in values)
