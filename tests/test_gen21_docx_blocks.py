@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import docx
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
-from build_support import build_into, read_table
+from build_support import read_table
+from gen21_support import build_one, docx_bytes
 
 _W = nsdecls("w")
 _VML = 'xmlns:v="urn:schemas-microsoft-com:vml"'
@@ -52,17 +52,12 @@ def _wrapped_plan() -> bytes:
     holder = parse_xml(f"<w:sdt {_W}><w:sdtPr/><w:sdtContent/></w:sdt>")
     table._tbl.addprevious(holder)
     holder.find(qn("w:sdtContent")).append(table._tbl)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return docx_bytes(document)
 
 
 def test_sections_and_tables_inside_content_controls_and_text_boxes_are_measures(tmp_path: Path) -> None:
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    (raw / "wrapped.docx").write_bytes(_wrapped_plan())
-    build_into(raw, tmp_path / "out")
-    measures = read_table(tmp_path / "out", "measures")
+    out = build_one(tmp_path, "wrapped.docx", _wrapped_plan())
+    measures = read_table(out, "measures")
     assert [(m["label"], m["title"]) for m in measures] == [
         ("一、", "主要任务"),
         ("(一)", "扩大普惠资源"),
@@ -71,6 +66,6 @@ def test_sections_and_tables_inside_content_controls_and_text_boxes_are_measures
         ("1", "新增学位8000个"),
         ("2", "培训校长200名"),
     ]
-    values = sorted(i["value"] for i in read_table(tmp_path / "out", "indicators"))
+    values = sorted(i["value"] for i in read_table(out, "indicators"))
     assert values == ["12", "200", "30", "8000"]
-    assert {a["name_in_text"] for a in read_table(tmp_path / "out", "measure_agencies")} == {"区教委", "区人力社保局"}
+    assert {a["name_in_text"] for a in read_table(out, "measure_agencies")} == {"区教委", "区人力社保局"}

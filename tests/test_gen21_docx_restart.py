@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import docx
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
-from build_support import build_into, read_table
+from build_support import read_table
+from gen21_support import build_one, docx_bytes
 
 _W = nsdecls("w")
 
@@ -47,17 +47,11 @@ def _restarting_plan() -> bytes:
         paragraph = document.add_paragraph(text)
         num_pr = f'<w:numPr {_W}><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>'
         paragraph._p.get_or_add_pPr().append(parse_xml(num_pr))
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return docx_bytes(document)
 
 
 def test_a_restarted_word_list_numbers_its_sections_from_one_under_each_part(tmp_path: Path) -> None:
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    (raw / "plan.docx").write_bytes(_restarting_plan())
-    build_into(raw, tmp_path / "out")
-    measures = read_table(tmp_path / "out", "measures")
+    measures = read_table(build_one(tmp_path, "plan.docx", _restarting_plan()), "measures")
     by_id = {m["measure_id"]: m["label"] for m in measures}
     assert [(by_id.get(m["parent_id"], ""), m["label"], m["title"]) for m in measures] == [
         ("", "一、", "主要任务"),
@@ -97,17 +91,11 @@ def _heading_numbered_plan() -> bytes:
         paragraph = document.add_paragraph(text, style=style)
         if own_level is not None:
             paragraph._p.get_or_add_pPr().append(parse_xml(f'<w:numPr {_W}><w:ilvl w:val="{own_level}"/></w:numPr>'))
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return docx_bytes(document)
 
 
 def test_headings_numbered_by_their_styles_keep_their_numbers(tmp_path: Path) -> None:
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    (raw / "plan.docx").write_bytes(_heading_numbered_plan())
-    build_into(raw, tmp_path / "out")
-    measures = read_table(tmp_path / "out", "measures")
+    measures = read_table(build_one(tmp_path, "plan.docx", _heading_numbered_plan()), "measures")
     assert [(m["label"], m["title"]) for m in measures] == [
         ("一、", "主要任务"),
         ("(一)", "扩大普惠资源"),

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from build_support import build_into, read_table
+from build_support import read_table
+from gen21_support import build_one, links
 
 _BOX = """某县教育事业发展规划
 一、重点任务分工
@@ -36,11 +37,8 @@ _ASCII = """某县教育事业发展规划
 
 @pytest.mark.parametrize("text", [_BOX, _ASCII], ids=["box", "ascii"])
 def test_a_drawn_task_table_gives_one_measure_a_row_with_its_units(tmp_path: Path, text: str) -> None:
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    (raw / "plan.txt").write_text(text, encoding="utf-8")
-    build_into(raw, tmp_path / "out")
-    measures = read_table(tmp_path / "out", "measures")
+    out = build_one(tmp_path, "plan.txt", text)
+    measures = read_table(out, "measures")
     assert [(m["kind"], m["label"], m["title"]) for m in measures] == [
         ("part", "一、", "重点任务分工"),
         ("table_row", "1", "新增学位4000个"),
@@ -50,18 +48,11 @@ def test_a_drawn_task_table_gives_one_measure_a_row_with_its_units(tmp_path: Pat
     ]
     for m in measures:  # offsets still point at the raw text
         assert m["title"] in text[int(m["raw_start"]) : int(m["raw_end"])]
-    by_id = {m["measure_id"]: m["label"] for m in measures}
-    links = [
-        (by_id[a["measure_id"]], a["name_in_text"], a["relation"])
-        for a in read_table(tmp_path / "out", "measure_agencies")
-    ]
-    assert links == [
+    assert links(out, "label") == [
         ("1", "县教育局", "lead"),
         ("1", "县财政局", "support"),
         ("2", "县教育局", "lead"),
         ("2", "县人社局", "support"),
     ]
-    values = [
-        (i["value"], text[int(i["raw_start"]) : int(i["raw_end"])]) for i in read_table(tmp_path / "out", "indicators")
-    ]
+    values = [(i["value"], text[int(i["raw_start"]) : int(i["raw_end"])]) for i in read_table(out, "indicators")]
     assert [v for v, _ in values] == ["4000", "2000"] and all(v in quote for v, quote in values)

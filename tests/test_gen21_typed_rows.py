@@ -7,7 +7,8 @@ from pathlib import Path
 import docx
 import pytest
 
-from build_support import build_into, read_table
+from build_support import read_table
+from gen21_support import build_one, docx_bytes, links
 
 _ROWS = (
     ("序号", "重点任务", "牵头单位", "配合单位"),
@@ -27,39 +28,29 @@ def _html(gap: str) -> bytes:
     return page.encode("utf-8")
 
 
-def _docx(path: Path) -> None:
+def _docx() -> bytes:
     document = docx.Document()
     document.add_paragraph("一、\t发展目标")
     document.add_paragraph(_BEFORE[1])
     document.add_paragraph(_HEADING)
     for row in _ROWS:
         document.add_paragraph("\t".join(row))
-    document.save(path)
+    return docx_bytes(document)
 
 
 @pytest.mark.parametrize("kind", ["nbsp", "nbsp-space", "ideographic", "docx-tab"])
 def test_a_table_typed_as_paragraphs_gives_its_rows_as_measures_with_their_units(tmp_path: Path, kind: str) -> None:
-    raw = tmp_path / "raw"
-    raw.mkdir()
     if kind == "docx-tab":
-        _docx(raw / "plan.docx")
+        out = build_one(tmp_path, "plan.docx", _docx())
     else:
         gap = {"nbsp": "&nbsp;&nbsp;&nbsp;&nbsp;", "nbsp-space": "&nbsp; &nbsp; &nbsp;", "ideographic": "\u3000\u3000"}
-        (raw / "plan.html").write_bytes(_html(gap[kind]))
-    build_into(raw, tmp_path / "out")
-    measures = read_table(tmp_path / "out", "measures")
-    assert [(m["kind"], m["title"]) for m in measures] == [
-        ("part", "发展目标"),
-        ("part", "重点任务分工"),
-        ("table_row", "新建幼儿园15所"),
-        ("table_row", "培训教师3000人次"),
-    ]
-    by_id = {m["measure_id"]: m["title"] for m in measures}
-    links = [
-        (by_id[a["measure_id"]], a["name_in_text"], a["relation"])
-        for a in read_table(tmp_path / "out", "measure_agencies")
-    ]
-    assert links == [
+        out = build_one(tmp_path, "plan.html", _html(gap[kind]))
+    measures = read_table(out, "measures")
+    # Two headings, then one measure a row.
+    assert " / ".join(f"{m['kind']} {m['title']}" for m in measures) == (
+        "part 发展目标 / part 重点任务分工 / table_row 新建幼儿园15所 / table_row 培训教师3000人次"
+    )
+    assert links(out, "title") == [
         ("新建幼儿园15所", "市教育局", "lead"),
         ("新建幼儿园15所", "市财政局", "support"),
         ("培训教师3000人次", "市教育局", "lead"),
