@@ -10,7 +10,9 @@ Steps, in this order (each keeps the offset map exact):
 2. pinyin glosses scraped from annotated web pages (`北(bei)京(jing)(jing)`,
    `設(shè)`) are removed, but only in documents dense with them, so a real
    parenthesis such as `(steam)` in an ordinary document is never touched;
-3. full-width ASCII forms and the ideographic space fold to half-width;
+3. full-width ASCII forms and the ideographic space fold to half-width; a
+   table drawn with box characters (`┌─┬─┐`, `│序号│…│`) or ASCII art
+   (`+----+`) becomes a pipe table: its rule lines go, its `│` become `|`;
 4. the text goes through OpenCC `t2s` (traditional becomes simplified; on
    simplified text it changes next to nothing, and mixed pages come out simplified);
 5. noise rules from `data/noise.csv` (spam, site chrome, footers) fire;
@@ -66,6 +68,14 @@ _PRIVATE_DOT_RE = re.compile(rf"^[ \t]*[0-9]{{1,3}}(?P<dot>[{_PRIVATE_USE}])", r
 # Characters no text means: private-use glyphs, C0/C1 controls (tab and line feed kept),
 # zero-width spaces and joiners, the word joiner and soft hyphen.
 _INVISIBLE_RE = re.compile(rf"[{_PRIVATE_USE}\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200d\u2060]")
+
+
+# A rule line of a drawn table: box-drawing characters only (`├──┼──┤`, `└──┴──┘`, an empty row `│  │  │`),
+# or ASCII art (`+----+----+`).
+_DRAWN_RULE_RE = re.compile(r"^[ \t]*(?:[\u2500-\u257f][\u2500-\u257f \t]*|\+(?:[-=]+\+)+[ \t]*)$", re.MULTILINE)
+# A row of a drawn table opens with its left border; its borders are the cell separators a pipe table has.
+_DRAWN_ROW_RE = re.compile(r"^[ \t]*[\u2502\u2503\u2551].*$", re.MULTILINE)
+_DRAWN_BARS = str.maketrans("\u2502\u2503\u2551", "|||")
 
 
 def identity_map(text: str) -> MappedText:
@@ -259,6 +269,22 @@ def _changed_characters(old: str, new: str) -> int:
 
 def _code_points(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def _undrawn_tables(mt: MappedText) -> MappedText:
+    """Step 3: a table drawn with box characters or ASCII art as a pipe table (see the module docstring)."""
+    text = mt.text
+    if not any(c in text for c in "\u2502\u2503\u2551+"):
+        return mt
+    rows = [m.span() for m in _DRAWN_ROW_RE.finditer(text)]
+    if rows:  # same-length replacement: the offsets stay
+        pieces, pos = [], 0
+        for start, end in rows:
+            pieces += (text[pos:start], text[start:end].translate(_DRAWN_BARS))
+            pos = end
+        mt = MappedText("".join(pieces) + text[pos:], mt.raw_offsets, mt.raw_tails)
+    rules = [m.span() for m in _DRAWN_RULE_RE.finditer(mt.text) if m.end() > m.start()]
+    return _without_spans(mt, rules, len(mt.text)) if rules else mt
 
 
 def _decode_entities(mt: MappedText) -> MappedText:
@@ -529,6 +555,7 @@ def normalise(raw: RawDocument, rules: tuple[NoiseRule, ...] | None = None) -> N
     mt = _without_invisible(mt)
     mt = _strip_glosses(mt)
     mt = MappedText(fold_width(mt.text), mt.raw_offsets)
+    mt = _undrawn_tables(mt)
     mt, script = to_simplified(mt)
     mt, fired = _apply_noise(mt, rules)
     mt = _without_line_edge_spaces(mt)

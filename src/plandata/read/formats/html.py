@@ -41,6 +41,10 @@ _SAVED_FROM_RE = re.compile(r"<!--\s*saved from url=\(\d+\)(\S+?)\s*-->", re.IGN
 _REFRESH_URL_RE = re.compile(r"url\s*=\s*['\"]?([^'\" >]+)", re.IGNORECASE)
 _HAN_RE = re.compile(r"[\u3400-\u9fff]")
 _DATE_RE = re.compile(r"((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+# The gap between two cells of a table typed as paragraphs: two or more no-break or ideographic spaces
+# (`&nbsp;&nbsp;`, `&nbsp; &nbsp;`, `　　`).  Plain spaces, tabs and line breaks are the page source's layout
+# and show as one space at most.
+_CELL_GAP_RE = re.compile(r"[ \t]*(?:[\u00a0\u3000][ \t]*){2,}")
 # Text that splits a page title from the site's name: `规划_某区人民政府网`.
 _TITLE_SPLIT_RE = re.compile(r"\s*(?:[_|｜]|\s[-–—]\s)\s*")
 
@@ -280,7 +284,7 @@ class _Emitter:
 
     def flush(self) -> None:
         if self.inline:
-            self.builder.paragraph(join_pieces(self.inline))
+            self.builder.pieces(self.inline, _CELL_GAP_RE)
             self.inline = []
 
     def walk(self, el: etree._Element) -> None:

@@ -24,6 +24,12 @@ _SPACES_RE = re.compile(r"[ \u00a0\u3000]{2,}")
 # Only a Latin word or number after one (or after its comma, full stop …) keeps a space.
 _WORD_END_RE = re.compile(r"[A-Za-z0-9\u00c0-\u024f][,.;:!?]?$")
 _WORD_START_RE = re.compile(r"^[A-Za-z0-9\u00c0-\u024f]")
+# A table typed as paragraphs (`序号→重点任务→牵头单位`, tabs in Word, runs of &nbsp; on a web page) keeps
+# its cells apart by the gaps between them: a paragraph split by this many cells or more is such a row
+# and is written with two spaces between its cells, the space-aligned row the structure stage reads.
+# A sentence with one stray gap (after a heading's number, before a signature) is joined as before.
+ROW_MIN_CELLS = 3
+ROW_GAP = "  "
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,16 @@ def join_pieces(pieces: list[str]) -> str:
             out += " "
         out += piece
     return out
+
+
+def gap_cells(pieces: list[str], gap: re.Pattern[str]) -> list[str]:
+    """The non-empty texts between the gaps of `pieces` (one paragraph's text runs), each joined as one line."""
+    runs: list[list[str]] = [[]]
+    for piece in pieces:
+        first, *rest = gap.split(piece)
+        runs[-1].append(first)
+        runs.extend([part] for part in rest)
+    return [text for text in (join_pieces(run) for run in runs) if text]
 
 
 _CLOSED_RE = re.compile(r"[。；;：:，,、！!？?）)》」』]$")
@@ -103,6 +119,14 @@ class LayerBuilder:
         line = clean_piece(text)
         if line:
             self._append(line)
+
+    def pieces(self, pieces: list[str], gap: re.Pattern[str]) -> None:
+        """Add one paragraph of text runs, as a row of cells when `gap` splits it into enough (see `ROW_MIN_CELLS`)."""
+        cells = gap_cells(pieces, gap)
+        if len(cells) >= ROW_MIN_CELLS:
+            self._append(ROW_GAP.join(cells))
+        else:
+            self.paragraph(join_pieces(pieces))
 
     def at_page(self, page: int) -> None:
         """Say that the next block begins on `page` (from 1); pages before it end here."""

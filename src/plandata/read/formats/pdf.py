@@ -405,6 +405,25 @@ def _check_mapped(pages: list[list[_Line | _Table]], name: str) -> None:
         )
 
 
+_SERIAL_RE = re.compile(r"^\d{1,3}$")
+
+
+def _continues_row(rows: list[list[str]], first: list[str]) -> bool:
+    """Whether `first`, the top row of a table's next page, is the rest of the row the page before ended with.
+
+    Word and WPS let a row break across pages; the part on the new page has
+    an empty 序号 cell, where every row of a numbered table has its number.
+    """
+    last = rows[-1]
+    return (
+        len(rows) > 1
+        and len(first) == len(last) >= 2
+        and not first[0].strip()
+        and bool(_SERIAL_RE.match(last[0].strip()))
+        and any(cell.strip() for cell in first[1:])
+    )
+
+
 def read_pdf(data: bytes, name: str) -> TextLayer:
     """The text layer of a PDF (see the module docstring)."""
     document, textpages = _open_checked(data, name)
@@ -451,6 +470,10 @@ def read_pdf(data: bytes, name: str) -> TextLayer:
                 flush_paragraph()
                 if open_table and k == 0 and isinstance(last, _Table) and len(item.rows[0]) == len(open_table[0][0]):
                     rows = item.rows[1:] if item.rows and item.rows[0] == open_table[0][0] else item.rows
+                    if rows and _continues_row(open_table[0], rows[0]):
+                        broken, *rows = rows
+                        above = open_table[0][-1]
+                        open_table[0][-1] = [join_pieces([a, b]) for a, b in zip(above, broken, strict=True)]
                     open_table[0].extend(rows)  # the table goes on from the page before
                 else:
                     flush_table()
