@@ -39,6 +39,7 @@ from plandata.structure.table_blocks import (
 )
 
 _CELL_EDGE = " \t\n|"  # what may separate a label from its text: spaces, a cell border
+_EDGE_SPACES = " \t\u00a0"  # what the normaliser cuts from a line's edges (read.normalise)
 _LEAD_RE = re.compile(r"^[\s|]+")
 _WORD_RE = re.compile(r"\w")  # a title holds at least one letter, digit or character
 # A table of contents: `目录` near the top, entries that come again as headings.
@@ -73,6 +74,26 @@ def split_lines(text: str) -> list[Line]:
         lines.append(Line(part, pos))
         pos += len(part) + 1
     return lines
+
+
+def with_cut_leads(lines: list[Line], doc: NormalisedDocument) -> list[Line]:
+    """`lines` with the tabs the normaliser cut from each one's start counted (`Line.lead_cells`).
+
+    A tab-separated row that opens with empty cells (the rest of a wrapped
+    cell, under an empty 序号) loses those tabs with the line's edge spaces;
+    the raw text still has them, right before the line's first character.
+    """
+    raw, offsets = doc.raw.raw_text, doc.mapped.raw_offsets
+    out = []
+    for line in lines:
+        cut = 0
+        if line.text:
+            k = offsets[line.start] - 1
+            while k >= 0 and raw[k] in _EDGE_SPACES:
+                cut += raw[k] == "\t"
+                k -= 1
+        out.append(Line(line.text, line.start, cut) if cut else line)
+    return out
 
 
 def iter_lines(text: str) -> Iterator[Line]:
@@ -300,19 +321,31 @@ def _table_row(cells: tuple[TableCell, ...], table: TableBlock) -> _Candidate | 
     if task is None:
         return None
     serial = next((c for c in cells if roles.get(c.header) == "serial" and c.text), None)
-    task_label = numbering.match_label(task.text)
-    title = prose.run_in_title(task.text[task_label.end :] if task_label else task.text)
+    task_text = _column_texts(c for c in cells if c.header == task.header)[task.header]
+    task_label = numbering.match_label(task_text)
+    title = prose.run_in_title(task_text[task_label.end :] if task_label else task_text)
     if not _WORD_RE.search(title):
         return None
     start, end = min(c.start for c in cells), max(c.end for c in cells)
     label = serial.text if serial else None
     label_end = serial.end if serial else start
     ordinal = serial_value(serial.text) if serial else None
-    text = "\t".join(c.text for c in cells if c is not serial and c.text)
-    deadline = next((c.text for c in cells if roles.get(c.header) == "deadline" and c.text), None)
+    # a row continued on the next line has two cells in a column (`table_blocks._joined_row`): one text
+    columns = _column_texts(c for c in cells if c is not serial and c.text)
+    text = "\t".join(columns.values())
+    deadline = next((t for h, t in columns.items() if roles.get(h) == "deadline"), None)
     return _Candidate(
         "table_row", None, label, ordinal, title, start, label_end, end, cells, text=text, deadline=deadline
     )
+
+
+def _column_texts(cells: Iterable[TableCell]) -> dict[str, str]:
+    """The text of each column of a row, in column order: the lines of a cell continued on the next row joined."""
+    columns: dict[str, str] = {}
+    for i, c in enumerate(cells):
+        key = c.header or f"\0{i}"  # cells past the header's width are no column's: each stays apart
+        columns[key] = columns.get(key, "") + c.text  # Chinese puts no space where a cell wraps
+    return columns
 
 
 def _without_lone_paragraphs(found: list[_Candidate]) -> list[_Candidate]:
@@ -365,7 +398,7 @@ def parse_measures(doc: NormalisedDocument, warnings: list[str] | None = None) -
     are added to `warnings`, naming the file and the line.
     """
     text, document_id, raw_span = doc.text, doc.document_id, doc.mapped.raw_span
-    lines = split_lines(text)
+    lines = with_cut_leads(split_lines(text), doc)
     reader = _Reader(lines)
     reader.read(_body_start(lines))
     if warnings is not None:

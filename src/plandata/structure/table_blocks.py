@@ -11,8 +11,11 @@ its header run, every cell of which must be a known column header from
   with a 序号 column, a row opens at each rising number (gaps allowed) and
   takes the cells up to the next one; category rows (`一、…`) between rows are
   headings of the outline; a header repeated on a new page is skipped; a row
-  with cells missing is kept and reported.  Beside a lead column and no
-  support column, a plain responsibility column is named `责任单位(配合)`;
+  with cells missing is kept and reported.  Separated by `|` or tab, a row
+  with an empty 序号 under a numbered row is that row's rest (a cell wrapped
+  onto a second line): its cells join the row above, each keeping its own
+  span.  Beside a lead column and no support column, a plain responsibility
+  column is named `责任单位(配合)`;
 - an *indicator* table has an indicator column and a base-year, target-year,
   year or attribute column (主要指标 tables); its lines, category rows
   included, are left to the indicators stage and never become measures.
@@ -64,6 +67,8 @@ class Line:
 
     text: str
     start: int
+    # Tabs the normaliser cut from the line's start: the empty cells a tab-separated row opened with.
+    lead_cells: int = 0
 
     @property
     def end(self) -> int:
@@ -199,14 +204,19 @@ def _separated_table(lines: list[Line], at: int, separator: re.Pattern[str]) -> 
     headings: list[int] = []
     problems: list[tuple[int, str]] = []
     end = at + 1
+    serial_col = roles.index("serial") if "serial" in roles else None
     while end < len(lines):
+        # empty cells cut from the row's start, past any indent the header has too
+        cut = max(lines[end].lead_cells - lines[at].lead_cells, 0) if separator is _SEPARATOR_RE else 0
         if not separator.search(lines[end].text.strip()):
             # a category row whose empty cells were cut off with the line's edge (`一、…`), rows after it
             if kind == "task" and _is_titled_category(lines[end].text) and _row_follows(lines, end + 1, separator):
                 headings.append(end)
                 end += 1
                 continue
-            break
+            # one cell left of a row that opened with empty ones, rows after it; else a paragraph indented with a tab
+            if not (cut and lines[end].text.strip() and _row_follows(lines, end + 1, separator)):
+                break
         if not _RULE_ROW_RE.match(lines[end].text):
             cells = _split_cells(lines[end], separator)
             if _is_header_row(cells):
@@ -222,17 +232,51 @@ def _separated_table(lines: list[Line], at: int, separator: re.Pattern[str]) -> 
                 continue
             if len(cells) > len(names):
                 problems.append((end, f"a table row has {len(cells)} cells, its header {len(names)}"))
-            # a short row lost its leading merged cells: align it to the right
-            offset = max(len(names) - len(cells), 0)
+            # a short row lost its leading merged cells: as many as the normaliser cut, else align it right;
+            # a row that opens with its number in a table whose first column is 序号 lost only its last cells
+            room = max(len(names) - len(cells), 0)
+            numbered = serial_col == 0 and serial_value(cells[0].text) is not None
+            offset = cut if 0 < cut <= room else 0 if numbered and not cut else room
             named = tuple(
                 TableCell(names[offset + i] if offset + i < len(names) else "", c.text, c.start, c.end)
                 for i, c in enumerate(cells)
             )
-            rows.append(named)
+            known = offset == cut  # where its cells stand is known, not guessed (a guess joins no row)
+            if known and serial_col is not None and rows and _continues_row(rows[-1], named, names[serial_col]):
+                rows[-1] = _joined_row(rows[-1], named)
+            else:
+                rows.append(named)
         end += 1
     if not rows:
         problems.append((at, "a table header with no rows under it"))
     return TableBlock(kind, at, end, names, roles, tuple(rows), tuple(headings), tuple(problems))
+
+
+def _continues_row(above: tuple[TableCell, ...], row: tuple[TableCell, ...], serial: str) -> bool:
+    """Whether `row` is the rest of the row above: its 序号 cell is empty where the row above has a number.
+
+    A cell that wraps in a plain-text table, or a row broken in two, puts its
+    second line in a row of its own; in a numbered table every row of its own
+    has its number.  A table without a 序号 column (a category column merged
+    down the page) has no number to miss and is never joined.
+    """
+    number = next((c.text for c in above if c.header == serial), "")
+    return (
+        serial_value(number) is not None
+        and not any(c.text for c in row if c.header == serial)
+        and any(c.text for c in row)
+    )
+
+
+def _joined_row(above: tuple[TableCell, ...], rest: tuple[TableCell, ...]) -> tuple[TableCell, ...]:
+    """The row above with the non-empty cells of its rest after its own cells of the same column.
+
+    The cells stay apart, each with its own span on its own line: a cell's
+    span covers just its text, which the agencies stage reads from the text.
+    """
+    cells = [*above, *(c for c in rest if c.text)]
+    order = list(dict.fromkeys(c.header for c in cells))
+    return tuple(sorted(cells, key=lambda c: order.index(c.header)))  # stable: the first line's cell first
 
 
 def _is_header_row(cells: list[TableCell]) -> bool:
