@@ -10,6 +10,10 @@ measure, so that a parent never takes its children's lists):
    `MentionFinder` that scans the document once) give
    links `mentioned`, once per agency and only if no list names it already.
 
+A measure links to an agency once: where its lists name a unit twice (the lead
+and the support cell of one row, or a list that repeats it), the link that
+says most is kept (`lead` over `support` over `assigned`, the first of equals).
+
 Names resolve against the document's jurisdiction through the registry
 (`registry.load_registry`); names a list gives that the registry does not know
 are kept as agencies with `in_registry=False` and an id derived from
@@ -40,7 +44,7 @@ def extract_task_division(
         start, end = regions[measure.measure_id]
         units, covered = _listed_units(doc, measure, start, end)
         units = join_collective(doc.text, units, registry, jurisdiction)
-        links = [_listed_link(u, registry, jurisdiction) for u in units]
+        links = one_link_per_agency([_listed_link(u, registry, jurisdiction) for u in units])
         links += _mention_links(mentions.find(start, end, covered), links, registry, jurisdiction)
         for position, (name, s, e, relation, agency) in enumerate(links, 1):
             agencies.setdefault(agency.agency_id, agency)
@@ -139,6 +143,22 @@ def _listed_link(unit: ListedUnit, registry: Registry, jurisdiction: str | None)
         or registry.unregistered(unit.name, jurisdiction)
     )
     return unit.name, unit.start, unit.end, unit.relation, agency
+
+
+# Which relation a measure's link keeps where its lists name one agency twice: the document saying who leads
+# (or supports) says more than a plain list (SPEC: lead/support only where the document says so).
+_RELATION_STRENGTH = {"lead": 0, "support": 1, "assigned": 2}
+
+
+def one_link_per_agency(links: list[_Link]) -> list[_Link]:
+    """The listed links with each agency once: its strongest relation's link, the first of equals, in list order."""
+    best: dict[str, int] = {}
+    for k, link in enumerate(links):
+        agency_id = link[4].agency_id
+        if agency_id not in best or _RELATION_STRENGTH[link[3]] < _RELATION_STRENGTH[links[best[agency_id]][3]]:
+            best[agency_id] = k
+    kept = set(best.values())
+    return [link for k, link in enumerate(links) if k in kept]
 
 
 def _mention_links(
