@@ -9,34 +9,17 @@ county's 发改委.  fixtures/gen22_probes/links.tsv holds the links the build m
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pytest
 
-from plandata.cli import main
+from gen22_support import build_probes, read_tsv, table
 from plandata.extract.registry import load_registry
-
-PROBES = Path(__file__).parent / "fixtures" / "gen22_probes"
-
-
-def read_tsv(name: str) -> list[dict[str, str]]:
-    """Rows of a tab-separated fixture; `#` lines are comments."""
-    lines = [ln for ln in (PROBES / name).read_text(encoding="utf-8").splitlines() if not ln.startswith("#")]
-    return list(csv.DictReader(lines, delimiter="\t"))
 
 
 @pytest.fixture(scope="module")
 def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("gen22") / "out"
-    assert main(["build", "--raw", str(PROBES / "raw"), "--out", str(out), "--quiet", "--exports", "none"]) == 0
-    return out
-
-
-def table(package: Path, name: str) -> list[dict[str, str]]:
-    """Rows of one CSV table of the built package."""
-    with (package / "data" / f"{name}.csv").open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+    return build_probes(tmp_path_factory.mktemp("gen22") / "out")
 
 
 def links(package: Path) -> list[dict[str, str]]:

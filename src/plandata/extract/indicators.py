@@ -36,6 +36,7 @@ import bisect
 import re
 from dataclasses import dataclass, replace
 
+from plandata.extract.deadlines import prose_deadline
 from plandata.extract.indicator_context import Context, lead_year, paragraph_year, read_context, year_of
 from plandata.extract.indicator_tables import IndicatorTable, TableRow, find_indicator_tables
 from plandata.extract.numbers import YEAR, year_number
@@ -66,6 +67,7 @@ TRAILING_VERBS_RE = re.compile(
     r"|力争|争取|确保|基本|建成|实现|保持|提高|提升|增加|增长|达到|达|分别|年均|均|都|要|为|是|在)+$"
 )
 _METRIC_TRIM = " 的,、"
+BRACKETED_RE = re.compile(r"\([^()]*\)")
 DEADLINE_YEAR_RE = re.compile(rf"({YEAR})\s*年")
 
 
@@ -170,6 +172,8 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 def metric_of(text: str, quote: tuple[int, int], quantity: Quantity) -> str | None:
     """Best-effort name of what the quantity measures (see the module docstring)."""
     tail = text[quantity.end : quote[1]].strip(_METRIC_TRIM)
+    if BRACKETED_RE.fullmatch(tail):  # a note after the quantity (2024年底前完成) names no metric
+        tail = ""
     if len(re.findall(r"[\u4e00-\u9fff]", tail)) >= 2:
         return tail
     head = LEADING_VERBS_RE.sub("", text[quote[0] : quantity.start].strip(_METRIC_TRIM))
@@ -304,7 +308,8 @@ class _Years:
     def governing(self, f: _Found, measure: Measure | None) -> Context:
         """The context of `f` with the nearest governing year, in this order.
 
-        1. `deadline`: the deadline cell of its task-table row (`2024年底`);
+        1. `deadline`: the deadline cell of its task-table row (`2024年底`), or the deadline
+           its own text writes (`完成时限:2023年底`, `deadlines.prose_deadline`);
         2. `paragraph`: a year an earlier sentence of its paragraph gave;
         3. `section`: a year opening a line of its measure above it, its heading
            (`2025年…主要预期目标`), or the lead lines of an enclosing heading before
@@ -330,12 +335,18 @@ class _Years:
         if measure is None:
             return None
         cells = [c.text for c in measure.cells if header_role(c.header) == "deadline"]
-        for written in ([measure.deadline] if measure.deadline else []) + cells:
+        # A measure built outside `build` may not carry its prose deadline yet: read it here too.
+        deadline = measure.deadline or (None if measure.cells else prose_deadline(measure.text))
+        for written in ([deadline] if deadline else []) + cells:
+            years = DEADLINE_YEAR_RE.findall(written)
+            # Steps with their years (2022年启动、2025年完成): the work is done by the last one.
+            if len(years) > 1:
+                return year_number(years[-1]), "deadline"
             year = year_of(written, self.period_end)
             if year is not None:
                 return year[0], "deadline"
-            # A deadline cell is a date on its own (2025年12月, 2023—2025年, 2022年启动、2025年完成): its last year.
-            if years := DEADLINE_YEAR_RE.findall(written):
+            # A deadline cell is a date on its own (2025年12月, 2023—2025年): its year.
+            if years:
                 return year_number(years[-1]), "deadline"
         return None
 
