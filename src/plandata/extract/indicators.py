@@ -169,6 +169,24 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+# Where a numbering label may open a quote: a line, a table cell, a sentence, or a clause of a list (…;(2)建设…).
+_LABEL_AFTER = "\n\t|;。"
+
+
+def _unlabelled(text: str, quote: tuple[int, int], quantity_start: int) -> tuple[int, int]:
+    """`quote` without the numbering label opening it (`1.新建幼儿园15所` in a task cell: 新建幼儿园15所).
+
+    The label numbers the item, not the quantity; it stays out of the quote and the metric.
+    """
+    start, end = quote
+    if start > 0 and text[start - 1] not in _LABEL_AFTER:
+        return quote
+    label = match_label(text[start:end])
+    if label is None or start + label.end > quantity_start:
+        return quote
+    return start + label.end, end
+
+
 def metric_of(text: str, quote: tuple[int, int], quantity: Quantity) -> str | None:
     """Best-effort name of what the quantity measures (see the module docstring)."""
     tail = text[quantity.end : quote[1]].strip(_METRIC_TRIM)
@@ -193,7 +211,7 @@ def _text_indicators(text: str, skip: list[tuple[int, int]], plan_period_end: in
             quote = _trim(
                 text, cut_start if cut_start is not None else clause[0], cut_end if cut_end is not None else clause[1]
             )
-            quote = (min(quote[0], q.start), max(quote[1], q.end))
+            quote = _unlabelled(text, (min(quote[0], q.start), max(quote[1], q.end)), q.start)
             sentence = sentences.at(q.number_start)
             context = read_context(text, sentence, _row_clause(text, clause), q.number_start, q.end, plan_period_end)
             found.append(
