@@ -13,7 +13,7 @@ Formats, tried in this order (`find_task_lists`):
    and are skipped.
 
 Labels and role words, with the relation each states, live in
-`data/task_division_labels.csv`.  Units are separated by `、` `,` `，` `;` or
+`data/task_division_labels.csv`.  Units are separated by `、` `,` `，` `;`, `会同` or
 white space; a closing `。`, `等`, and a `(牵头)` marker are not part of a name.
 A relation is `lead` or `support` only where a label or role word says so
 (a plain list beside a lead list, as a plain column beside a lead column, is the
@@ -32,8 +32,9 @@ from plandata.rules.lexicon import read_table
 
 PERSON = "person"  # relation of labels that head lists of people: the list is skipped
 LIST_RELATIONS = tuple(r for r in RELATIONS if r != "mentioned")
-# Characters that separate units in a list (full-width ones survive in table cells), and parentheses.
-_ITEM_MARK_RE = re.compile(r"[()、,，;；\s]")
+# Characters that separate units in a list (full-width ones survive in table cells), and parentheses; and
+# 会同 after a unit's name (`由A会同B负责`: A together with B), not opening one (会同县教育局: 会同县 is a county).
+_ITEM_MARK_RE = re.compile(r"[()、,，;；\s]|(?<=[委局办部厅院校会组室处心位门府构团区县镇乡所站馆社司队])会同")
 # Not part of a name: a leading 由 (由市教委牵头) and trailing 等/等有关部门, 按职责分工, 分别.
 NAME_LEAD_RE = re.compile(r"^(?:由|请)")
 NAME_TRAIL_RE = re.compile(r"(?:等(?:有关|相关)?(?:部门|单位)?|按职责(?:分工)?|分别|共同)$")
