@@ -35,3 +35,19 @@ def test_a_cells_numbering_stays_out_of_quote_and_metric(package: Path) -> None:
 def test_numbering_labels_before_a_quantity(text: str, quote: str) -> None:
     _, found = run(text)
     assert found[0].quote == quote
+
+
+@pytest.mark.parametrize(
+    ("text", "metric"),
+    [
+        ("力争“十四五”期间建成示范园100所。", "建成示范园"),  # the period is the target year's, not the metric's
+        ("到“十四五”末特殊教育学校达到20所。", "特殊教育学校"),
+        ("五年内交流轮岗教师比例不低于10%。", "交流轮岗教师比例"),
+        ("公办园在园幼儿占比原则上达到50%。", "公办园在园幼儿占比"),  # an adverb before the verb
+        ("教育经费支出占一般公共预算支出比例一般不低于15%。", "教育经费支出占一般公共预算支出比例"),
+        ("十五年一贯制学校达到5所。", "十五年一贯制学校"),  # fifteen years, no five-year plan
+    ],
+)
+def test_periods_and_adverbs_stay_out_of_the_metric(text: str, metric: str) -> None:
+    _, (found,) = run(text)
+    assert found.metric == metric

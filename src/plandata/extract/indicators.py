@@ -57,14 +57,16 @@ JOINER_RE = re.compile(r"、|以及|和|及|与|并")
 # Scope words (全区, 全市) and a leading year (2026年) go too: they are in other columns.
 LEADING_VERBS_RE = re.compile(
     r"^(?:其中|确保|力争|争取|实现|使得|使|保持|推动|促进|全面|基本|进一步|继续|实施|完成|达成|要|全[区市县省国镇]"
-    rf"|(?:到|至|于)?{YEAR}\s*年(?:底|末)?(?:前|以前|之前)?)+"
+    rf"|(?:到|至|于)?{YEAR}\s*年(?:底|末)?(?:前|以前|之前)?"
+    # a period, which the target year already says: “十四五”期间, 到“十四五”末, 三年内
+    r"|(?:到|至)?“?十[一二三四五六七八九]五”?(?:时期|期间|期末|末)|[一二三四五两\d]年(?:内|间))+"
 )
 # Verbs that link a metric named before the number to it (覆盖率保持在100%).
 # What ends a metric but is not part of it: the verb before the number (提高到, 力争达到, 建成), and the
 # base it is compared with (较2020年, 比2020年底), which the quantity does not carry.
 TRAILING_VERBS_RE = re.compile(
     rf"(?:(?:比|较){YEAR}\s*年(?:底|末)?|保持在|稳定在|控制在|(?:提高|提升|增加|增长|下降|降低)到|降至"
-    r"|力争|争取|确保|基本|建成|实现|保持|提高|提升|增加|增长|达到|达|分别|年均|均|都|要|为|是|在)+$"
+    r"|力争|争取|确保|基本|建成|实现|保持|提高|提升|增加|增长|达到|达|分别|年均|均|都|要|为|是|在|原则上|一般)+$"
 )
 _METRIC_TRIM = " 的,、"
 BRACKETED_RE = re.compile(r"\([^()]*\)")
