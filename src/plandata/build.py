@@ -84,16 +84,16 @@ def process_document(raw: RawDocument) -> DocumentResult:
         return _run_stages(raw)
 
 
-def _stages() -> tuple[ModuleType, ModuleType, ModuleType]:
-    """The structure and extract stages (parse, indicators, agencies), imported on first use.
+def _stages() -> tuple[ModuleType, ModuleType, ModuleType, ModuleType]:
+    """The structure and extract stages (parse, deadlines, indicators, agencies), imported on first use.
 
     A build served from the cache never runs them, and importing them (cn2an,
     the rule tables' regexes) is half a second of its start-up.
     """
-    from plandata.extract import agencies, indicators
+    from plandata.extract import agencies, deadlines, indicators
     from plandata.structure import parse
 
-    return parse, indicators, agencies
+    return parse, deadlines, indicators, agencies
 
 
 @lru_cache(maxsize=1)
@@ -112,12 +112,12 @@ def _prepare_workers() -> None:
 
 
 def _run_stages(raw: RawDocument) -> DocumentResult:
-    parse, indicators, agencies = _stages()
+    parse, deadlines, indicators, agencies = _stages()
     doc = normalise(raw)
     check_content(doc)  # a file of nothing but web-page noise is bad input
     meta = document_metadata(doc, parse.find_title(doc))
     table_warnings: list[str] = []
-    measures = parse.parse_measures(doc, table_warnings)
+    measures = deadlines.with_prose_deadlines(parse.parse_measures(doc, table_warnings))
     found = indicators.extract_indicators(
         doc,
         measures,

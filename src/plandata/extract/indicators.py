@@ -36,6 +36,7 @@ import bisect
 import re
 from dataclasses import dataclass, replace
 
+from plandata.extract.deadlines import prose_deadline
 from plandata.extract.indicator_context import Context, lead_year, paragraph_year, read_context, year_of
 from plandata.extract.indicator_tables import IndicatorTable, TableRow, find_indicator_tables
 from plandata.extract.numbers import YEAR, year_number
@@ -56,16 +57,19 @@ JOINER_RE = re.compile(r"、|以及|和|及|与|并")
 # Scope words (全区, 全市) and a leading year (2026年) go too: they are in other columns.
 LEADING_VERBS_RE = re.compile(
     r"^(?:其中|确保|力争|争取|实现|使得|使|保持|推动|促进|全面|基本|进一步|继续|实施|完成|达成|要|全[区市县省国镇]"
-    rf"|(?:到|至|于)?{YEAR}\s*年(?:底|末)?(?:前|以前|之前)?)+"
+    rf"|(?:到|至|于)?{YEAR}\s*年(?:底|末)?(?:前|以前|之前)?"
+    # a period, which the target year already says: “十四五”期间, 到“十四五”末, 三年内
+    r"|(?:到|至)?“?十[一二三四五六七八九]五”?(?:时期|期间|期末|末)|[一二三四五两\d]年(?:内|间))+"
 )
 # Verbs that link a metric named before the number to it (覆盖率保持在100%).
 # What ends a metric but is not part of it: the verb before the number (提高到, 力争达到, 建成), and the
 # base it is compared with (较2020年, 比2020年底), which the quantity does not carry.
 TRAILING_VERBS_RE = re.compile(
     rf"(?:(?:比|较){YEAR}\s*年(?:底|末)?|保持在|稳定在|控制在|(?:提高|提升|增加|增长|下降|降低)到|降至"
-    r"|力争|争取|确保|基本|建成|实现|保持|提高|提升|增加|增长|达到|达|分别|年均|均|都|要|为|是|在)+$"
+    r"|力争|争取|确保|基本|建成|实现|保持|提高|提升|增加|增长|达到|达|分别|年均|均|都|要|为|是|在|原则上|一般)+$"
 )
 _METRIC_TRIM = " 的,、"
+BRACKETED_RE = re.compile(r"\([^()]*\)")
 DEADLINE_YEAR_RE = re.compile(rf"({YEAR})\s*年")
 
 
@@ -167,9 +171,29 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+# Where a numbering label may open a quote: a line, a table cell, a sentence, or a clause of a list (…;(2)建设…).
+_LABEL_AFTER = "\n\t|;。"
+
+
+def _unlabelled(text: str, quote: tuple[int, int], quantity_start: int) -> tuple[int, int]:
+    """`quote` without the numbering label opening it (`1.新建幼儿园15所` in a task cell: 新建幼儿园15所).
+
+    The label numbers the item, not the quantity; it stays out of the quote and the metric.
+    """
+    start, end = quote
+    if start > 0 and text[start - 1] not in _LABEL_AFTER:
+        return quote
+    label = match_label(text[start:end])
+    if label is None or start + label.end > quantity_start:
+        return quote
+    return start + label.end, end
+
+
 def metric_of(text: str, quote: tuple[int, int], quantity: Quantity) -> str | None:
     """Best-effort name of what the quantity measures (see the module docstring)."""
     tail = text[quantity.end : quote[1]].strip(_METRIC_TRIM)
+    if BRACKETED_RE.fullmatch(tail):  # a note after the quantity (2024年底前完成) names no metric
+        tail = ""
     if len(re.findall(r"[\u4e00-\u9fff]", tail)) >= 2:
         return tail
     head = LEADING_VERBS_RE.sub("", text[quote[0] : quantity.start].strip(_METRIC_TRIM))
@@ -189,7 +213,7 @@ def _text_indicators(text: str, skip: list[tuple[int, int]], plan_period_end: in
             quote = _trim(
                 text, cut_start if cut_start is not None else clause[0], cut_end if cut_end is not None else clause[1]
             )
-            quote = (min(quote[0], q.start), max(quote[1], q.end))
+            quote = _unlabelled(text, (min(quote[0], q.start), max(quote[1], q.end)), q.start)
             sentence = sentences.at(q.number_start)
             context = read_context(text, sentence, _row_clause(text, clause), q.number_start, q.end, plan_period_end)
             found.append(
@@ -304,7 +328,8 @@ class _Years:
     def governing(self, f: _Found, measure: Measure | None) -> Context:
         """The context of `f` with the nearest governing year, in this order.
 
-        1. `deadline`: the deadline cell of its task-table row (`2024年底`);
+        1. `deadline`: the deadline cell of its task-table row (`2024年底`), or the deadline
+           its own text writes (`完成时限:2023年底`, `deadlines.prose_deadline`);
         2. `paragraph`: a year an earlier sentence of its paragraph gave;
         3. `section`: a year opening a line of its measure above it, its heading
            (`2025年…主要预期目标`), or the lead lines of an enclosing heading before
@@ -330,12 +355,18 @@ class _Years:
         if measure is None:
             return None
         cells = [c.text for c in measure.cells if header_role(c.header) == "deadline"]
-        for written in ([measure.deadline] if measure.deadline else []) + cells:
+        # A measure built outside `build` may not carry its prose deadline yet: read it here too.
+        deadline = measure.deadline or (None if measure.cells else prose_deadline(measure.text))
+        for written in ([deadline] if deadline else []) + cells:
+            years = DEADLINE_YEAR_RE.findall(written)
+            # Steps with their years (2022年启动、2025年完成): the work is done by the last one.
+            if len(years) > 1:
+                return year_number(years[-1]), "deadline"
             year = year_of(written, self.period_end)
             if year is not None:
                 return year[0], "deadline"
-            # A deadline cell is a date on its own (2025年12月, 2023—2025年, 2022年启动、2025年完成): its last year.
-            if years := DEADLINE_YEAR_RE.findall(written):
+            # A deadline cell is a date on its own (2025年12月, 2023—2025年): its year.
+            if years:
                 return year_number(years[-1]), "deadline"
         return None
 

@@ -43,6 +43,9 @@ SCOPE_LEVELS: dict[str, tuple[str, ...]] = {
 }
 OWN_SCOPE = "*"  # agency_forms.csv: the stem alone names a body of the document's jurisdiction
 PARTY_PREFIX = "中共"  # written before a jurisdiction's name in party organs: 中共北京市委…
+PARTY_ORGAN = "party_organ"
+# An autonomous region's Party committee is written 党委 (自治区党委, not 自治区委): `AgencyForm.written`.
+AUTONOMOUS_REGION, PARTY_COMMITTEE, COMMITTEE = "自治区", "党", "委"
 UNREGISTERED_PREFIX = "unregistered."
 # Answers kept per memo of the registry (names repeat); past this many a memo starts again.
 MEMO_SIZE = 100_000
@@ -66,8 +69,15 @@ class AgencyForm:
         return _tier(j) in self.scopes
 
     def written(self, word: str) -> tuple[str, ...]:
-        """The stems written with `word` (a scope word or a place's name) in the scope's place: 区 → 区教委."""
-        return tuple(stem.replace(SCOPE_SLOT, word) if SCOPE_SLOT in stem else word + stem for stem in self.stems)
+        """The stems written with `word` (a scope word or a place's name) in the scope's place: 区 → 区教委.
+
+        An autonomous region's Party committee is its 党委 (自治区党委宣传部, 内蒙古自治区党委编办):
+        after a word ending in 自治区 a Party organ's 委… stem is also written 党委….
+        """
+        out = [stem.replace(SCOPE_SLOT, word) if SCOPE_SLOT in stem else word + stem for stem in self.stems]
+        if self.type == PARTY_ORGAN and word.endswith(AUTONOMOUS_REGION):
+            out += [word + PARTY_COMMITTEE + stem for stem in self.stems if stem.startswith(COMMITTEE)]
+        return tuple(out)
 
     def surfaces(self, j: Jurisdiction | None, own: bool = True) -> tuple[str, ...]:
         """Written forms naming this body from inside `j` (bare stems of `*` forms only when `own`)."""
@@ -296,11 +306,15 @@ class Registry:
             if len(places) != 1:
                 continue
             j = places[0]
-            key = lead + SCOPE_SLOT + bare[len(prefix) :]
+            rest = bare[len(prefix) :]
+            party_committee = prefix.endswith(AUTONOMOUS_REGION) and rest.startswith(PARTY_COMMITTEE + COMMITTEE)
+            if party_committee:  # 内蒙古自治区党委编办: the 委编办 of the region's Party committee
+                rest = rest[len(PARTY_COMMITTEE) :]
+            key = lead + SCOPE_SLOT + rest
             hit = self._curated_forms.get((j.name, name))
             for k in self._forms_by_slot.get(key, ()) if hit is None else ():
                 form = self.forms[k]
-                if party and form.type != "party_organ":
+                if (party or party_committee) and form.type != PARTY_ORGAN:
                     continue
                 if OWN_SCOPE in form.scopes or form.fits(j):
                     hit = self.expand(form, j)

@@ -13,10 +13,11 @@ Formats, tried in this order (`find_task_lists`):
    and are skipped.
 
 Labels and role words, with the relation each states, live in
-`data/task_division_labels.csv`.  Units are separated by `、` `,` `，` `;` or
+`data/task_division_labels.csv`.  Units are separated by `、` `,` `，` `;`, `会同` or
 white space; a closing `。`, `等`, and a `(牵头)` marker are not part of a name.
-A relation is `lead` or `support` only where a label or role word says so;
-otherwise `assigned`.  Nothing is inferred from order.
+A relation is `lead` or `support` only where a label or role word says so
+(a plain list beside a lead list, as a plain column beside a lead column, is the
+support: `牵头单位:A;责任单位:B`); otherwise `assigned`.  Nothing is inferred from order.
 """
 
 from __future__ import annotations
@@ -31,8 +32,9 @@ from plandata.rules.lexicon import read_table
 
 PERSON = "person"  # relation of labels that head lists of people: the list is skipped
 LIST_RELATIONS = tuple(r for r in RELATIONS if r != "mentioned")
-# Characters that separate units in a list (full-width ones survive in table cells), and parentheses.
-_ITEM_MARK_RE = re.compile(r"[()、,，;；\s]")
+# Characters that separate units in a list (full-width ones survive in table cells), and parentheses; and
+# 会同 after a unit's name (`由A会同B负责`: A together with B), not opening one (会同县教育局: 会同县 is a county).
+_ITEM_MARK_RE = re.compile(r"[()、,，;；\s]|(?<=[委局办部厅院校会组室处心位门府构团区县镇乡所站馆社司队])会同")
 # Not part of a name: a leading 由 (由市教委牵头) and trailing 等/等有关部门, 按职责分工, 分别.
 NAME_LEAD_RE = re.compile(r"^(?:由|请)")
 NAME_TRAIL_RE = re.compile(r"(?:等(?:有关|相关)?(?:部门|单位)?|按职责(?:分工)?|分别|共同)$")
@@ -46,8 +48,9 @@ _HAN_RE = re.compile(r"[\u4e00-\u9fff]")
 BLOCK_BRACKETS = {"(": ")", "〔": "〕", "[": "]"}
 _BRACKET_OR_LINE_END_RE = {c: re.compile(f"[{re.escape(o)}{re.escape(c)}\n]") for o, c in BLOCK_BRACKETS.items()}
 _HEADER_ROLE_RE = re.compile(r"[((]([\u4e00-\u9fff]{1,4})[))]$")
-# Last character of a unit's name, for blocks without a label: (A牵头,B配合).
-UNIT_END_RE = re.compile(r"[委局办部厅院校会组室处心位门府构团区县镇乡所站馆社司队]$")
+# Last character of a unit's name, for blocks without a label: (A牵头,B配合).  A collective name may end in
+# the levels it takes in brackets (各县(市、区), 各乡镇(街道)) or in 街 (各镇街: its towns and subdistricts).
+UNIT_END_RE = re.compile(r"(?:[委局办部厅院校会组室处心位门府构团区县镇乡所站馆社司队街]|\([^()]*[区县市镇乡街道]\))$")
 
 
 @dataclass(frozen=True)
@@ -247,15 +250,26 @@ def _labelled_units(text: str, start: int, end: int, vocab: Vocabulary, anchored
     heads = list(vocab.label_re.finditer(text, start, end))
     if not heads or (anchored and text[start : heads[0].start()].strip()):
         return None
+    relations = [vocab.labels[head.group("b") or head.group("l")] for head in heads]
     units: list[ListedUnit] = []
-    for k, head in enumerate(heads):
+    for k, (head, relation) in enumerate(zip(heads, relations, strict=True)):
         stop = heads[k + 1].start() if k + 1 < len(heads) else end
         if other := OTHER_FIELD_RE.search(text, head.end(), stop):
             stop = other.start()
-        relation = vocab.labels[head.group("b") or head.group("l")]
         if relation != PERSON:
-            units += parse_units(text, head.end(), stop, relation, vocab)
+            units += parse_units(text, head.end(), stop, _beside_lead(relation, relations), vocab)
     return units
+
+
+def _beside_lead(relation: str, relations: list[str]) -> str:
+    """A plain list (`责任单位:B`) beside a lead list and no support list is the support: `牵头单位:A;责任单位:B`.
+
+    The same reading as a table's plain responsibility column beside a lead column
+    (structure.table_blocks qualifies it `责任单位(配合)`), so prose and tables agree.
+    """
+    if relation == "assigned" and "lead" in relations and "support" not in relations:
+        return "support"
+    return relation
 
 
 def _role_units(text: str, start: int, end: int, vocab: Vocabulary) -> list[ListedUnit] | None:

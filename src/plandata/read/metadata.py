@@ -2,7 +2,7 @@
 
 Only what the text supports is inferred: the title from the document's own
 title line, the jurisdiction from the start of that title, the plan period
-from a `(2021—2025年)` span or a `“十四五”` in the title.  Everything else
+from a `(2021—2025年)` span or a `“十四五”` (`第十四个五年`) in the title.  Everything else
 stays empty.
 """
 
@@ -21,6 +21,8 @@ FIVE_YEAR_PLANS = {
     "十四五": (2021, 2025),
     "十五五": (2026, 2030),
 }
+# A five-year plan named in full (`…发展第十四个五年规划`, as 纲要-style titles write it) is the same plan.
+LONG_PLAN_NAME_RE = re.compile(r"第(十[一二三四五])个五年")
 TITLE_PERIOD_RE = re.compile(r"[(（]?((?:19|20)\d{2})\s*[—–\-~至到]\s*((?:19|20)\d{2})年?[)）]?")
 # Place names chained at the start of a title (杭州市临平区): the last is the
 # issuing jurisdiction, its suffix gives the level.
@@ -152,8 +154,9 @@ def _infer_from_title(title: str) -> dict[str, object]:
     if m := TITLE_PERIOD_RE.search(title):
         start, end = int(m.group(1)), int(m.group(2))
     else:
+        short = LONG_PLAN_NAME_RE.sub(lambda m: f"{m.group(1)}五", title)
         for name, (first, last) in FIVE_YEAR_PLANS.items():
-            if name in title:
+            if name in short:
                 start, end = first, last
     jurisdiction = level = None
     pos = len(next((p for p in TITLE_ISSUER_PREFIXES if title.startswith(p)), ""))
