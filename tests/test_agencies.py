@@ -179,6 +179,14 @@ def test_positions_unique_per_measure(path: Path) -> None:
         assert positions == list(range(1, len(positions) + 1))
 
 
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_one_link_per_measure_and_agency(path: Path) -> None:
+    case = load_case(path)
+    links, _ = extract_task_division(case.doc, case.measures, case.jurisdiction)
+    pairs = [(link.measure_id, link.agency_id) for link in links]
+    assert pairs and len(pairs) == len(set(pairs))
+
+
 def test_fixture_cases_guard() -> None:
     # Guards against a fixture silently losing its expectations.
     counts = {p.stem: len(load_case(p).expected) for p in CASES}
