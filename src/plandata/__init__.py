@@ -5,7 +5,7 @@
 # rebuilds are byte-identical.  A version names one set of package bytes:
 # `releases.csv` records their digest, and a test fails when the bytes change
 # and the version does not (see export/release.py).
-__version__ = "0.2.0"
+__version__ = "0.2.1"
 RELEASE_DATE = "2026-12-07"
 # Where the project lives; the homepage, the JSON Schemas' `$id` (the file at
 # the release's tag) and CITATION.cff all derive from it.

@@ -201,7 +201,8 @@ MEASURES = Table(
         Field(
             "deadline",
             "string",
-            "Deadline of a task-division row (完成时限, 时间节点) as written; empty elsewhere.",
+            "Deadline of the measure as written: a task-division row's deadline cell (完成时限, 时间节点), or a "
+            "labelled deadline in its own text (完成时限:2023年底, (2024年底前完成)); empty where none is given.",
         ),
         Field("page", "integer", "Page of the source where the measure begins (PDF); empty otherwise.", minimum=1),
     ),
