@@ -374,8 +374,10 @@ def _read_rows(
             continue
         cells = [*texts[-1:], *values, *([shared] if shared else [])]
         metric = metrics[-1] if metrics else None
+        if metric is not None and metric.sub and len(metrics) > 1 and not metrics[-2].sub:
+            state.metric = metrics[-2]  # `…比例` / `其中:小学` in one row: the parent is beside its sub-row
         parent = state.metric
-        if metric is not None and not metric.sub and len(metrics) == 1 and state.in_subs and _is_sibling(metric):
+        if metric is not None and not metric.sub and state.in_subs and _is_sibling(metric):
             metric = replace(metric, sub=True)  # `初中` after `其中:小学`: a sibling sub-row
         if metric is not None and not metric.sub:
             state.metric, state.in_subs = metric, False
@@ -415,9 +417,24 @@ def _qualified(parent: _Metric, sub: _Metric) -> _Metric:
     return _Metric(sub.cell, f"{parent.name}({sub.name})", parent.unit, True)
 
 
+_INNER_SUB_ROW_RE = re.compile(r"(?<=\S)\s*(?=其中[::])")
+
+
+def _split_sub_rows(cell: Cell) -> list[Cell]:
+    """A metric cell that goes on with its first sub-row (`…比例(%)其中:小学`, two lines of one cell) as two cells."""
+    cut = _INNER_SUB_ROW_RE.search(cell.text) if _is_text(cell) else None
+    if cut is None:
+        return [cell]
+    rest = cell.text[cut.end() :]
+    return [
+        Cell(cell.text[: cut.start()], cell.start, cell.start + cut.start(), cell.line),
+        Cell(rest, cell.end - len(rest), cell.end, cell.line),
+    ]
+
+
 def _segments(group: list[Cell]) -> list[tuple[list[Cell], list[Cell]]]:
     segments: list[tuple[list[Cell], list[Cell]]] = []
-    for cell in group:
+    for cell in (piece for whole in group for piece in _split_sub_rows(whole)):
         if _is_text(cell):
             if not segments or segments[-1][1]:
                 segments.append(([], []))
@@ -613,10 +630,28 @@ def _table_at(
             break
         body.extend(line_cells)
         line_no += 1
-    rows = _read_table_rows(_row_groups(body, columns, delimited), columns, plan_period_end)
+    groups = _row_groups(body, columns, delimited)
+    if delimited:
+        groups = [_without_serial(group, header) for group in groups]
+    rows = _read_table_rows(groups, columns, plan_period_end)
     if not rows:
         return None, index + 1
     return IndicatorTable(min(lines[index][0], header[0].start), body[-1].end, tuple(rows)), line_no
+
+
+_SERIAL_HEADER_RE = re.compile(r"序号|编号")
+
+
+def _without_serial(group: list[Cell], header: list[Cell]) -> list[Cell]:
+    """A delimited row without the cell under a 序号 column before the metric: a row number, not a value.
+
+    Only a row with a cell under every header cell is aligned well enough to
+    say which cell that is.
+    """
+    if len(group) != len(header):
+        return group
+    first = [header_type(c.text) for c in header].index("metric")
+    return [c for k, c in enumerate(group) if k >= first or not _SERIAL_HEADER_RE.fullmatch(header[k].text)]
 
 
 def _two_row_header(lines: list[tuple[int, str]], index: int) -> list[Cell] | None:
