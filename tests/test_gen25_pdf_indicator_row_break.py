@@ -8,26 +8,22 @@ import docx
 import pytest
 
 from build_support import read_table
-from formats_support import convert
-from gen21_support import build_one
+from gen21_support import build_converted, headed_table
 from plandata.read.formats.pdf import _continues_row
 
 _ROWS = 40
-_HEADER = ["类别", "指标", "单位", "2020年", "2025年", "属性"]
+_HEADER = ("类别", "指标", "单位", "2020年", "2025年", "属性")
 
 
 def _metric(n: int) -> str:
     return f"第{n}类学校专任教师研究生学历人数"
 
 
-def _long_indicator_table(path: Path) -> Path:
+def _long_indicator_table() -> docx.document.Document:
     document = docx.Document()
     document.add_paragraph("一、发展目标")
     document.add_paragraph("主要指标如下:")
-    table = document.add_table(rows=1, cols=len(_HEADER))
-    table.style = "Table Grid"
-    for i, header in enumerate(_HEADER):
-        table.cell(0, i).text = header
+    table = headed_table(document, _HEADER)
     for n in range(1, _ROWS + 1):
         cells = table.add_row().cells
         cells[1].text = _metric(n)
@@ -40,15 +36,14 @@ def _long_indicator_table(path: Path) -> Path:
     for row in table.rows:  # a narrow indicator column: every metric wraps
         row.cells[1].width = docx.shared.Cm(2.2)
     document.add_paragraph("二、保障措施")
-    document.save(path)
-    return path
+    return document
 
 
 @pytest.mark.clients
 def test_an_indicator_row_broken_across_pdf_pages_keeps_its_whole_metric(tmp_path: Path) -> None:
-    pdf = convert(_long_indicator_table(tmp_path / "indicators.docx"), "pdf", tmp_path)
-    (tmp_path / "build").mkdir()
-    out = build_one(tmp_path / "build", "indicators.pdf", pdf.read_bytes())
+    source = tmp_path / "indicators.docx"
+    _long_indicator_table().save(source)
+    out = build_converted(tmp_path, source, "pdf")
     rows = [i for i in read_table(out, "indicators") if i["attribute"]]
     assert [(i["metric"], float(i["value"]), float(i["baseline_value"])) for i in rows] == [
         (_metric(n), n + 100.0, float(n)) for n in range(1, _ROWS + 1)
@@ -57,8 +52,8 @@ def test_an_indicator_row_broken_across_pdf_pages_keeps_its_whole_metric(tmp_pat
 
 def test_an_unnumbered_tables_row_continues_only_where_most_of_its_cells_are_empty() -> None:
     last = ["教师队伍", "专任教师", "人", "35", "80", "预期性"]
-    assert _continues_row([_HEADER, last], ["", "研究生学历人数", "", "", "", ""])
+    assert _continues_row([list(_HEADER), last], ["", "研究生学历人数", "", "", "", ""])
     # A row of its own under the category merged across the page fills its values and attribute.
-    assert not _continues_row([_HEADER, last], ["", "骨干教师", "人", "", "500", "预期性"])
-    assert not _continues_row([_HEADER, last], ["", "骨干教师", "人", "320", "500", ""])
-    assert not _continues_row([_HEADER, last], ["", "", "", "", "", ""])
+    assert not _continues_row([list(_HEADER), last], ["", "骨干教师", "人", "", "500", "预期性"])
+    assert not _continues_row([list(_HEADER), last], ["", "骨干教师", "人", "320", "500", ""])
+    assert not _continues_row([list(_HEADER), last], ["", "", "", "", "", ""])
