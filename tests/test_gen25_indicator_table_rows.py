@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import docx
+
 from build_support import read_table
-from gen21_support import build_one
+from gen21_support import build_one, docx_bytes, headed_table
 
 _PAGE = """<html><head><meta charset="utf-8"><title>规划</title></head><body>
 <p>一、发展目标</p>
@@ -40,4 +42,30 @@ def test_a_serial_column_after_the_category_yields_no_indicator_and_sub_rows_kee
         ("义务教育巩固率", "%", 99.5, 99.2, "binding"),
         ("标准班额学校比例(小学)", "%", 100.0, 90.0, "expected"),
         ("标准班额学校比例(初中)", "%", 95.0, 86.0, "expected"),
+    ]
+
+
+def _unit_column_plan() -> bytes:
+    document = docx.Document()
+    document.add_paragraph("一、发展目标")
+    document.add_paragraph("到2025年,主要指标如下。")
+    table = headed_table(document, ("类别", "指标", "单位", "2020年", "2025年", "属性"))
+    for row in (
+        ("质量", "专任教师本科学历比例", "%", "", "", ""),
+        ("", "其中:小学", "%", "70", "85", "预期性"),
+        ("", "初中", "%", "88", "95", "预期性"),
+        ("", "新增学位", "个", "—", "[6000]", "预期性"),
+    ):
+        for cell, text in zip(table.add_row().cells, row, strict=True):
+            cell.text = text
+    document.add_paragraph("二、保障措施")
+    return docx_bytes(document)
+
+
+def test_a_short_name_in_another_unit_after_sub_rows_is_a_metric_of_its_own(tmp_path: Path) -> None:
+    out = build_one(tmp_path, "plan.docx", _unit_column_plan())
+    assert [(i["metric"], i["unit"], float(i["value"])) for i in read_table(out, "indicators") if i["attribute"]] == [
+        ("专任教师本科学历比例(小学)", "%", 85.0),
+        ("专任教师本科学历比例(初中)", "%", 95.0),
+        ("新增学位", "个", 6000.0),
     ]

@@ -333,10 +333,18 @@ def _read_table_rows(groups: list[list[Cell]], columns: _Columns, plan_period_en
 
 @dataclass
 class _Parent:
-    """The last metric that was no sub-row, and whether the row read last was one of its sub-rows."""
+    """The last metric that was no sub-row, whether the row read last was one of its sub-rows, and its unit."""
 
     metric: _Metric | None = None
     in_subs: bool = False
+    unit: str | None = None
+
+
+def _unit_cell(cells: list[Cell], columns: _Columns) -> str | None:
+    """The text under a unit column of a row aligned from the right; None without one."""
+    if "unit" not in columns.kinds or len(cells) < columns.width:
+        return None
+    return cells[-columns.width + 1 + columns.kinds.index("unit")].text or None
 
 
 def _read_rows(
@@ -377,7 +385,9 @@ def _read_rows(
         if metric is not None and metric.sub and len(metrics) > 1 and not metrics[-2].sub:
             state.metric = metrics[-2]  # `…比例` / `其中:小学` in one row: the parent is beside its sub-row
         parent = state.metric
-        if metric is not None and not metric.sub and state.in_subs and _is_sibling(metric):
+        unit = _unit_cell(cells, columns)
+        same_unit = unit is None or state.unit is None or unit == state.unit  # `新增学位 | 个` after `初中 | %`
+        if metric is not None and not metric.sub and state.in_subs and same_unit and _is_sibling(metric):
             metric = replace(metric, sub=True)  # `初中` after `其中:小学`: a sibling sub-row
         if metric is not None and not metric.sub:
             state.metric, state.in_subs = metric, False
@@ -388,6 +398,7 @@ def _read_rows(
             state.in_subs = True
         row = _read_row(cells, metric, columns, plan_period_end) if metric else None
         rows += [row] if row else []
+        state.unit = unit
     return rows
 
 
