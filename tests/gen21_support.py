@@ -22,6 +22,24 @@ def build_one(tmp_path: Path, name: str, data: bytes | str) -> Path:
     return tmp_path / "out"
 
 
+def build_converted(tmp_path: Path, source: Path, target: str) -> Path:
+    """Build `source` converted by LibreOffice to `target` (pdf, doc …); the built package's folder."""
+    from formats_support import convert
+
+    converted = convert(source, target, tmp_path)
+    (tmp_path / "build").mkdir()
+    return build_one(tmp_path / "build", converted.name, converted.read_bytes())
+
+
+def headed_table(document: docx.document.Document, header: tuple[str, ...]) -> docx.table.Table:
+    """A ruled table added to `document` with `header` as its first row."""
+    table = document.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for i, text in enumerate(header):
+        table.cell(0, i).text = text
+    return table
+
+
 def docx_bytes(document: docx.document.Document) -> bytes:
     """A python-docx document as the bytes of its file."""
     buffer = io.BytesIO()

@@ -10,8 +10,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
 from build_support import read_table
-from formats_support import convert
-from gen21_support import build_one, links
+from gen21_support import build_converted, headed_table, links
 from plandata.read.formats.pdf import _continues_row
 
 _ROWS = 30
@@ -20,10 +19,7 @@ _ROWS = 30
 def _long_task_table(path: Path) -> Path:
     document = docx.Document()
     document.add_paragraph("一、重点任务")
-    table = document.add_table(rows=1, cols=4)
-    table.style = "Table Grid"
-    for i, header in enumerate(("序号", "重点任务", "牵头单位", "配合单位")):
-        table.cell(0, i).text = header
+    table = headed_table(document, ("序号", "重点任务", "牵头单位", "配合单位"))
     table.rows[0]._tr.get_or_add_trPr().append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))  # repeated on each page
     for n in range(1, _ROWS + 1):
         cells = table.add_row().cells
@@ -40,9 +36,7 @@ def _long_task_table(path: Path) -> Path:
 
 @pytest.mark.clients
 def test_a_row_broken_across_pdf_pages_is_one_row_and_the_rows_after_it_stay_rows(tmp_path: Path) -> None:
-    pdf = convert(_long_task_table(tmp_path / "tasks.docx"), "pdf", tmp_path)
-    (tmp_path / "build").mkdir()
-    out = build_one(tmp_path / "build", "tasks.pdf", pdf.read_bytes())
+    out = build_converted(tmp_path, _long_task_table(tmp_path / "tasks.docx"), "pdf")
     rows = [m for m in read_table(out, "measures") if m["kind"] == "table_row"]
     assert [m["label"] for m in rows] == [str(n) for n in range(1, _ROWS + 1)]
     assert all(m["title"].startswith(f"实施第{m['label']}项工程") for m in rows)

@@ -333,10 +333,18 @@ def _read_table_rows(groups: list[list[Cell]], columns: _Columns, plan_period_en
 
 @dataclass
 class _Parent:
-    """The last metric that was no sub-row, and whether the row read last was one of its sub-rows."""
+    """The last metric that was no sub-row, whether the row read last was one of its sub-rows, and its unit."""
 
     metric: _Metric | None = None
     in_subs: bool = False
+    unit: str | None = None
+
+
+def _unit_cell(cells: list[Cell], columns: _Columns) -> str | None:
+    """The text under a unit column of a row aligned from the right; None without one."""
+    if "unit" not in columns.kinds or len(cells) < columns.width:
+        return None
+    return cells[-columns.width + 1 + columns.kinds.index("unit")].text or None
 
 
 def _read_rows(
@@ -374,8 +382,12 @@ def _read_rows(
             continue
         cells = [*texts[-1:], *values, *([shared] if shared else [])]
         metric = metrics[-1] if metrics else None
+        if metric is not None and metric.sub and len(metrics) > 1 and not metrics[-2].sub:
+            state.metric = metrics[-2]  # `…比例` / `其中:小学` in one row: the parent is beside its sub-row
         parent = state.metric
-        if metric is not None and not metric.sub and len(metrics) == 1 and state.in_subs and _is_sibling(metric):
+        unit = _unit_cell(cells, columns)
+        same_unit = unit is None or state.unit is None or unit == state.unit  # `新增学位 | 个` after `初中 | %`
+        if metric is not None and not metric.sub and state.in_subs and same_unit and _is_sibling(metric):
             metric = replace(metric, sub=True)  # `初中` after `其中:小学`: a sibling sub-row
         if metric is not None and not metric.sub:
             state.metric, state.in_subs = metric, False
@@ -386,6 +398,7 @@ def _read_rows(
             state.in_subs = True
         row = _read_row(cells, metric, columns, plan_period_end) if metric else None
         rows += [row] if row else []
+        state.unit = unit
     return rows
 
 
@@ -415,9 +428,24 @@ def _qualified(parent: _Metric, sub: _Metric) -> _Metric:
     return _Metric(sub.cell, f"{parent.name}({sub.name})", parent.unit, True)
 
 
+_INNER_SUB_ROW_RE = re.compile(r"(?<=\S)\s*(?=其中[::])")
+
+
+def _split_sub_rows(cell: Cell) -> list[Cell]:
+    """A metric cell that goes on with its first sub-row (`…比例(%)其中:小学`, two lines of one cell) as two cells."""
+    cut = _INNER_SUB_ROW_RE.search(cell.text) if _is_text(cell) else None
+    if cut is None:
+        return [cell]
+    rest = cell.text[cut.end() :]
+    return [
+        Cell(cell.text[: cut.start()], cell.start, cell.start + cut.start(), cell.line),
+        Cell(rest, cell.end - len(rest), cell.end, cell.line),
+    ]
+
+
 def _segments(group: list[Cell]) -> list[tuple[list[Cell], list[Cell]]]:
     segments: list[tuple[list[Cell], list[Cell]]] = []
-    for cell in group:
+    for cell in (piece for whole in group for piece in _split_sub_rows(whole)):
         if _is_text(cell):
             if not segments or segments[-1][1]:
                 segments.append(([], []))
@@ -613,10 +641,28 @@ def _table_at(
             break
         body.extend(line_cells)
         line_no += 1
-    rows = _read_table_rows(_row_groups(body, columns, delimited), columns, plan_period_end)
+    groups = _row_groups(body, columns, delimited)
+    if delimited:
+        groups = [_without_serial(group, header) for group in groups]
+    rows = _read_table_rows(groups, columns, plan_period_end)
     if not rows:
         return None, index + 1
     return IndicatorTable(min(lines[index][0], header[0].start), body[-1].end, tuple(rows)), line_no
+
+
+_SERIAL_HEADER_RE = re.compile(r"序号|编号")
+
+
+def _without_serial(group: list[Cell], header: list[Cell]) -> list[Cell]:
+    """A delimited row without the cell under a 序号 column before the metric: a row number, not a value.
+
+    Only a row with a cell under every header cell is aligned well enough to
+    say which cell that is.
+    """
+    if len(group) != len(header):
+        return group
+    first = [header_type(c.text) for c in header].index("metric")
+    return [c for k, c in enumerate(group) if k >= first or not _SERIAL_HEADER_RE.fullmatch(header[k].text)]
 
 
 def _two_row_header(lines: list[tuple[int, str]], index: int) -> list[Cell] | None:

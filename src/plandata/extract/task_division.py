@@ -35,9 +35,12 @@ LIST_RELATIONS = tuple(r for r in RELATIONS if r != "mentioned")
 # Characters that separate units in a list (full-width ones survive in table cells), and parentheses; and
 # 会同 after a unit's name (`由A会同B负责`: A together with B), not opening one (会同县教育局: 会同县 is a county).
 _ITEM_MARK_RE = re.compile(r"[()、,，;；\s]|(?<=[委局办部厅院校会组室处心位门府构团区县镇乡所站馆社司队])会同")
-# Not part of a name: a leading 由 (由市教委牵头) and trailing 等/等有关部门, 按职责分工, 分别.
+# Not part of a name: a leading 由 (由市教委牵头) and trailing 等/等有关部门, 按职责分工(负责), 分别, also in
+# brackets closing the list (A、B(按职责分工负责)).
 NAME_LEAD_RE = re.compile(r"^(?:由|请)")
-NAME_TRAIL_RE = re.compile(r"(?:等(?:有关|相关)?(?:部门|单位)?|按职责(?:分工)?|分别|共同)$")
+NAME_TRAIL_RE = re.compile(
+    r"\(?(?:等(?:有关|相关)?(?:部门|单位)?|按职责(?:分工)?(?:负责)?|分别(?:负责)?|共同(?:负责)?)\)?$"
+)
 NAME_STRIP = " \t\n。.:：;；,，、()（）[]【】〔〕"
 MAX_NAME_CHARS = 30
 # Another field of the same block ends a list: (责任单位:A、B;完成时限:2023年).
@@ -142,12 +145,19 @@ def find_task_lists(text: str, base: int = 0, vocab: Vocabulary | None = None) -
 
 
 def read_cell(text: str, base: int, header: str, vocab: Vocabulary | None = None) -> list[ListedUnit]:
-    """Units in a table cell whose column `header` is a responsibility column."""
+    """Units in a table cell whose column `header` is a responsibility column.
+
+    A cell that opens with labels of its own (`牵头单位:A 配合单位:B、C` under a
+    plain 责任单位 column) is read by them, as the same block in prose is.
+    """
     vocab = vocab or load_vocabulary()
     relation = vocab.header_relation(header)
     if relation is None or relation == PERSON:
         return []
-    return [_shift(u, base) for u in parse_units(text, 0, len(text), relation, vocab)]
+    units = _labelled_units(text, 0, len(text), vocab, anchored=True)
+    if units is None:
+        units = parse_units(text, 0, len(text), relation, vocab)
+    return [_shift(u, base) for u in units]
 
 
 def parse_units(text: str, start: int, end: int, relation: str, vocab: Vocabulary) -> list[ListedUnit]:

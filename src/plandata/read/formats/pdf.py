@@ -413,14 +413,19 @@ def _continues_row(rows: list[list[str]], first: list[str]) -> bool:
 
     Word and WPS let a row break across pages; the part on the new page has
     an empty 序号 cell, where every row of a numbered table has its number.
+    An unnumbered table (a category column merged down, as in a 主要指标
+    table) loses its first cell on a new page either way, so there the part
+    must also leave most other cells empty: only the cells that wrapped go
+    on, where a row of its own fills its values and attribute.
     """
     last = rows[-1]
+    filled = sum(1 for cell in first[1:] if cell.strip())
     return (
         len(rows) > 1
         and len(first) == len(last) >= 2
         and not first[0].strip()
-        and bool(_SERIAL_RE.match(last[0].strip()))
-        and any(cell.strip() for cell in first[1:])
+        and filled > 0
+        and (bool(_SERIAL_RE.match(last[0].strip())) or 2 * filled < len(first) - 1)
     )
 
 
