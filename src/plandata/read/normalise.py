@@ -436,7 +436,8 @@ WRAP_MAX_WIDTH = 60
 # among sentences of every length, are no wrap).
 WRAP_MAX_OVER_SHARE = 0.2
 
-_EDGE_SPACES = " \t\u00a0"
+# What is cut from every line's edges (structure.parse counts the cut tabs back from the raw text).
+LINE_EDGE_SPACES = " \t\u00a0"
 _BLANK_LINES_RE = re.compile(r"\n\n+")  # not \n{2,}: a literal prefix lets the engine skip ahead
 
 
@@ -446,9 +447,9 @@ def _without_line_edge_spaces(mt: MappedText) -> MappedText:
     pos = 0
     for line in mt.text.split("\n"):
         end = pos + len(line)
-        if line and (line[0] in _EDGE_SPACES or line[-1] in _EDGE_SPACES):  # str.strip only where needed
-            edge.append((pos, end - len(line.lstrip(_EDGE_SPACES))))
-            edge.append((pos + len(line.rstrip(_EDGE_SPACES)), end))
+        if line and (line[0] in LINE_EDGE_SPACES or line[-1] in LINE_EDGE_SPACES):  # str.strip only where needed
+            edge.append((pos, end - len(line.lstrip(LINE_EDGE_SPACES))))
+            edge.append((pos + len(line.rstrip(LINE_EDGE_SPACES)), end))
         pos = end + 1
     return _without_spans(mt, edge, len(mt.text)) if edge else mt
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from plandata.model import Measure, NormalisedDocument, TableCell
+from plandata.read.normalise import LINE_EDGE_SPACES
 from plandata.structure import numbering, prose
 from plandata.structure.outline import Outline
 from plandata.structure.table_blocks import (
@@ -39,7 +40,6 @@ from plandata.structure.table_blocks import (
 )
 
 _CELL_EDGE = " \t\n|"  # what may separate a label from its text: spaces, a cell border
-_EDGE_SPACES = " \t\u00a0"  # what the normaliser cuts from a line's edges (read.normalise)
 _LEAD_RE = re.compile(r"^[\s|]+")
 _WORD_RE = re.compile(r"\w")  # a title holds at least one letter, digit or character
 # A table of contents: `目录` near the top, entries that come again as headings.
@@ -89,7 +89,7 @@ def with_cut_leads(lines: list[Line], doc: NormalisedDocument) -> list[Line]:
         cut = 0
         if line.text:
             k = offsets[line.start] - 1
-            while k >= 0 and raw[k] in _EDGE_SPACES:
+            while k >= 0 and raw[k] in LINE_EDGE_SPACES:
                 cut += raw[k] == "\t"
                 k -= 1
         out.append(Line(line.text, line.start, cut) if cut else line)
